@@ -1,0 +1,78 @@
+# reelib: rare-earth industry reports. `make` lists the targets.
+#
+# Every target sets up its own environment: the active one if a virtualenv or conda env
+# is active, otherwise ./.venv, created with python3.11 and filled from requirements.lock
+# (uv from PyPI when available, plain pip otherwise).
+
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+# The mirror of published source files (CI keeps it beside the checkout).
+export REELIB_MIRROR ?= $(abspath ../shared/sources)
+# Matplotlib and friends write caches; keep them out of $HOME on shared machines.
+export MPLBACKEND := Agg
+PYTHON_BOOT ?= $(shell command -v python3.11 || command -v python3)
+JOBS ?= 2
+
+ifneq ($(strip $(VIRTUAL_ENV)$(CONDA_PREFIX)),)
+  PY := python
+  ENV_STAMP := .make-env-active
+else
+  PY := .venv/bin/python
+  ENV_STAMP := .venv/.installed
+endif
+REELIB := $(PY) -m reelib.cli
+
+.PHONY: help
+help: ## show this help
+	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | \
+	  awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-12s %s\n", $$1, $$2}'
+
+.venv/.installed: pyproject.toml requirements.lock
+	@$(PYTHON_BOOT) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' || \
+	  { echo "reelib needs Python 3.11 (found $$($(PYTHON_BOOT) --version)); set PYTHON_BOOT"; exit 1; }
+	$(PYTHON_BOOT) -m venv .venv
+	if .venv/bin/python -m pip install --quiet --disable-pip-version-check uv; then \
+	  .venv/bin/python -m uv pip install --quiet --python .venv/bin/python --compile-bytecode \
+	    -r requirements.lock -e . ; \
+	else \
+	  .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.lock -e . ; \
+	fi
+	@touch $@
+
+.make-env-active: pyproject.toml requirements.lock
+	@echo "using the active environment ($(VIRTUAL_ENV)$(CONDA_PREFIX))"
+	$(PY) -c 'import reelib, papermill, nbval' 2>/dev/null || $(PY) -m pip install -e ".[test]"
+	@touch $@
+
+.PHONY: env
+env: $(ENV_STAMP) ## create the environment (.venv unless one is active)
+
+.PHONY: data
+data: env ## fetch the sources (sha256-checked) and build data/processed
+	$(REELIB) data
+
+
+.PHONY: test
+test: env ## run all tests on the real sources (fetches and cleans them first)
+	$(REELIB) data
+	$(PY) -m pytest -n $(JOBS) --dist loadfile tests
+
+.PHONY: lab
+lab: env ## start JupyterLab (installed on first use; kept out of the build environment)
+	$(PY) -c 'import jupyterlab' 2>/dev/null || $(PY) -m pip install "jupyterlab>=4"
+	$(PY) -m jupyterlab notebooks
+
+.PHONY: lock
+lock: env ## re-resolve requirements.lock from pyproject.toml
+	$(PY) -m uv pip compile pyproject.toml --extra test --python-version 3.11 --universal \
+	  -o requirements.lock
+
+.PHONY: clean-reports
+clean-reports: ## delete generated reports
+	find reports -mindepth 1 ! -name README.md -exec rm -rf {} +
+
+.PHONY: clean-data
+clean-data: ## delete fetched and processed data
+	find data/raw -mindepth 1 ! -name registry.yaml ! -name README.md -exec rm -rf {} +
+	find data/processed -mindepth 1 ! -name README.md -exec rm -rf {} +

@@ -1,0 +1,157 @@
+"""One base exception, ``ReelibError``, and specific subclasses with structured fields.
+
+Every message names the file, and where it applies the row, column and offending value,
+and says what to do about it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+
+def _where(file: str | Path | None, row: Any = None, column: str | None = None) -> str:
+    parts = []
+    if file is not None:
+        parts.append(str(file))
+    if row is not None:
+        parts.append(f"row {row}")
+    if column is not None:
+        parts.append(f"column {column!r}")
+    return ", ".join(parts)
+
+
+class ReelibError(Exception):
+    """Raised for any error the project detects itself (base class)."""
+
+
+# --- sources and fetch -------------------------------------------------------------
+
+
+class RegistryError(ReelibError):
+    """Raised when the source registry is malformed or names an unknown source."""
+
+
+class SourceNotFoundError(ReelibError):
+    """Raised when a registered file is neither in the mirror nor downloadable."""
+
+    def __init__(self, source_id: str, file_name: str, tried: list[str]):
+        self.source_id, self.file_name, self.tried = source_id, file_name, tried
+        super().__init__(
+            f"{source_id}/{file_name}: not found (tried {'; '.join(tried)}). "
+            "Set REELIB_MIRROR to a folder holding the mirrored sources, or check the "
+            "download_url in data/raw/registry.yaml."
+        )
+
+
+class HashMismatchError(ReelibError):
+    """Raised when a file's sha256 differs from the one pinned in the registry."""
+
+    def __init__(self, path: str | Path, expected: str, actual: str):
+        self.path, self.expected, self.actual = Path(path), expected, actual
+        super().__init__(
+            f"{path}: sha256 {actual} does not match the registry ({expected}). The file is "
+            "not the published edition (changed, truncated or a different version). Restore "
+            "the published file, or register the new edition with its own id and hash."
+        )
+
+
+# --- reading and cleaning ------------------------------------------------------------
+
+
+class SourceFormatError(ReelibError):
+    """Raised when a source file cannot be read as the format its reader expects."""
+
+    def __init__(self, file: str | Path, message: str, *, row: Any = None,
+                 column: str | None = None, value: Any = None, fix: str | None = None):
+        self.file, self.row, self.column, self.value, self.fix = file, row, column, value, fix
+        where = _where(file, row, column)
+        text = f"{where}: {message}"
+        if value is not None:
+            text += f" (value {value!r})"
+        if fix:
+            text += f". {fix}"
+        super().__init__(text)
+
+
+class EncodingError(SourceFormatError):
+    """Raised when a file is not in the text encoding its publisher uses."""
+
+
+class TruncatedFileError(SourceFormatError):
+    """Raised when a file ends early (fewer rows or an unterminated structure)."""
+
+
+class MissingColumnError(SourceFormatError):
+    """Raised when an expected column (or sheet) is absent or renamed."""
+
+
+class UnparseableValueError(SourceFormatError):
+    """Raised when a cell holds a value that is not a number or a documented code."""
+
+
+class UnknownCountryError(SourceFormatError):
+    """Raised when a country name has no ISO3 code and no entry in the overrides file."""
+
+
+class DuplicateKeyError(ReelibError):
+    """Raised when a table has more than one row for a key that must be unique."""
+
+    def __init__(self, table: str, key: list[str], examples: list[tuple]):
+        self.table, self.key, self.examples = table, key, examples
+        super().__init__(
+            f"{table}: {len(examples)} duplicated key(s) on {key}, e.g. {examples[:3]}. "
+            "Each key must appear once; check for a repeated row in the source or a missing "
+            "key column (edition, measure, flow)."
+        )
+
+
+class SchemaValidationError(ReelibError):
+    """Raised when a processed table breaks its pandera schema."""
+
+    def __init__(self, table: str, failures: str):
+        self.table, self.failures = table, failures
+        super().__init__(f"{table} failed validation:\n{failures}")
+
+
+# --- analysis ----------------------------------------------------------------------
+
+
+class BasisMismatchError(ReelibError):
+    """Raised when shares or sums would mix quantities on different bases or units."""
+
+
+class InsufficientDataError(ReelibError):
+    """Raised when an analysis needs more observations than the data hold."""
+
+
+class SelectionError(ReelibError):
+    """Raised when a requested commodity, element, edition or series is not in the data."""
+
+
+# --- report build ----------------------------------------------------------------------
+
+
+class ParameterError(ReelibError):
+    """Raised when report parameters do not match a notebook's parameters cell."""
+
+
+class NotebookExecutionError(ReelibError):
+    """Raised when a notebook fails while the report build executes it."""
+
+    def __init__(self, report: str, notebook: str | Path, cell_index: int | None,
+                 ename: str, evalue: str, executed_path: str | Path | None):
+        self.report, self.notebook, self.cell_index = report, notebook, cell_index
+        self.ename, self.evalue, self.executed_path = ename, evalue, executed_path
+        super().__init__(
+            f"report {report!r}: {notebook} failed in cell {cell_index}: {ename}: {evalue}. "
+            f"The failed notebook is kept at {executed_path} for reading."
+        )
+
+
+class MissingArtefactError(ReelibError):
+    """Raised when a notebook ran but did not produce a figure, table or fact it declares."""
+
+    def __init__(self, report: str, missing: list[str]):
+        self.report, self.missing = report, missing
+        super().__init__(f"report {report!r} did not produce: {', '.join(missing)}")
