@@ -1,0 +1,93 @@
+"""Country names to ISO3 codes: country_converter plus a small overrides file.
+
+``harmonise_countries(df)`` adds ``country_iso3`` and ``entity`` (country, world or
+residual) and raises ``UnknownCountryError`` on a name neither knows, naming the file and
+row, so an unmapped name stops the run instead of becoming a silent NaN.
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from reelib import config
+from reelib.exceptions import UnknownCountryError
+
+OVERRIDES_FILE: Path = config.REFERENCE_DIR / "countries.yaml"
+ENTITY_TYPES = ("country", "world", "residual")
+_NOT_FOUND = "__not_found__"
+
+
+@lru_cache(maxsize=1)
+def _overrides() -> dict[str, tuple[str, str]]:
+    doc = yaml.safe_load(OVERRIDES_FILE.read_text(encoding="utf-8"))
+    return {name: (v["code"], v["entity"]) for name, v in doc["overrides"].items()}
+
+
+@lru_cache(maxsize=1)
+def _converter():
+    import country_converter as coco
+
+    # country_converter 1.3 reads its table with pandas' default NA strings, so under
+    # pandas 3 Namibia's ISO2 code "NA" becomes NaN and the constructor fails. Reading the
+    # packaged table ourselves, with only empty cells as missing, sidesteps that.
+    logging.getLogger("country_converter").setLevel(logging.ERROR)
+    table = Path(coco.__file__).with_name("country_data.tsv")
+    data = pd.read_csv(table, sep="\t", encoding="utf-8", dtype=str,
+                       keep_default_na=False, na_values=[""])
+    return coco.CountryConverter(country_data=data)
+
+
+@lru_cache(maxsize=1)
+def _exact_names() -> frozenset[str]:
+    data = _converter().data
+    doc = yaml.safe_load(OVERRIDES_FILE.read_text(encoding="utf-8"))
+    names = set(data["name_short"].dropna()) | set(data["name_official"].dropna())
+    return frozenset(names | set(_overrides()) | set(doc.get("usgs_names", [])))
+
+
+def is_exact_country_name(name: str) -> bool:
+    """Return True if ``name`` is exactly a known country (or aggregate) name."""
+    return " ".join(str(name).split()) in _exact_names()
+
+
+@lru_cache(maxsize=4096)
+def lookup_country(name: str) -> tuple[str, str] | None:
+    """Return ``(iso3_or_code, entity)`` for a name, or None if unknown."""
+    clean = " ".join(str(name).split())
+    if clean in _overrides():
+        return _overrides()[clean]
+    iso3 = _converter().convert(clean, src="regex", to="ISO3", not_found=_NOT_FOUND)
+    if not isinstance(iso3, str) or iso3 == _NOT_FOUND or len(iso3) != 3:
+        return None
+    return iso3, "country"
+
+
+def harmonise_countries(df: pd.DataFrame, column: str = "country", *,
+                        file: str | Path = "<table>", row_column: str | None = "source_row"
+                        ) -> pd.DataFrame:
+    """Return ``df`` with ``country_iso3`` and ``entity`` added from ``df[column]``.
+
+    Raises ``UnknownCountryError`` for the first name with no code, naming ``file`` and
+    the value of ``row_column`` (the row in the source file) where the name appears.
+    """
+    names = df[column].astype("string")
+    codes, entities = [], []
+    for i, name in enumerate(names):
+        hit = lookup_country(name) if pd.notna(name) else None
+        if hit is None:
+            row = df[row_column].iloc[i] if row_column and row_column in df else i
+            raise UnknownCountryError(
+                file, "country name has no ISO3 code", row=row, column=column, value=name,
+                fix=f"add it to {OVERRIDES_FILE.relative_to(config.PROJECT_ROOT)}",
+            )
+        codes.append(hit[0])
+        entities.append(hit[1])
+    return df.assign(
+        country_iso3=pd.Series(codes, index=df.index, dtype="string"),
+        entity=pd.Categorical(entities, categories=ENTITY_TYPES),
+    )
