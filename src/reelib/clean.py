@@ -110,11 +110,19 @@ def clean_all(out_dir: Path | None = None) -> dict[str, pd.DataFrame]:
 
 
 def load_table(name: str, processed_dir: Path | None = None) -> pd.DataFrame:
-    """Read one processed table (Parquet) from ``data/processed``."""
+    """Read one processed table (Parquet) from ``data/processed``.
+
+    When a notebook's ``Report`` is writing, the read is recorded for the build manifest.
+    """
+    from reelib.report import active_report
+
     path = (processed_dir or config.PROCESSED_DIR) / f"{name}.parquet"
     if not path.exists():
         from reelib.exceptions import SelectionError
 
         raise SelectionError(f"{path} does not exist; build the processed tables first "
                              "(`make data` or `reelib clean`)")
+    report = active_report()
+    if report is not None and report.writes:
+        report.record_read(name, path)
     return pd.read_parquet(path)

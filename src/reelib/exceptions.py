@@ -140,11 +140,16 @@ class NotebookExecutionError(ReelibError):
     """Raised when a notebook fails while the report build executes it."""
 
     def __init__(self, report: str, notebook: str | Path, cell_index: int | None,
-                 ename: str, evalue: str, executed_path: str | Path | None):
+                 ename: str, evalue: str, executed_path: str | Path | None,
+                 source: str = ""):
         self.report, self.notebook, self.cell_index = report, notebook, cell_index
         self.ename, self.evalue, self.executed_path = ename, evalue, executed_path
+        first = next((ln.strip() for ln in source.splitlines()
+                      if ln.strip() and not ln.strip().startswith("#")), "")
+        where = f"cell {cell_index} of the executed notebook" + (f" ({first[:70]!r})"
+                                                                if first else "")
         super().__init__(
-            f"report {report!r}: {notebook} failed in cell {cell_index}: {ename}: {evalue}. "
+            f"report {report!r}: {notebook} failed in {where}: {ename}: {evalue}. "
             f"The failed notebook is kept at {executed_path} for reading."
         )
 

@@ -15,7 +15,6 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pooch
 import yaml
 
 from reelib import config
@@ -112,6 +111,8 @@ def raw_path(source_id: str, file_name: str, raw_dir: Path | None = None) -> Pat
 
 def verify_file(path: Path, expected_sha256: str) -> None:
     """Raise ``HashMismatchError`` unless ``path`` hashes to ``expected_sha256``."""
+    import pooch  # imported lazily: its tqdm.auto import warns inside notebook kernels
+
     actual = pooch.file_hash(str(path), alg="sha256")
     if actual != expected_sha256:
         raise HashMismatchError(path, expected_sha256, actual)
@@ -157,6 +158,8 @@ def fetch_file(source: Source, sf: SourceFile, *, mirror: Path | None = None,
         tried.append(f"mirror (unset: ${config.MIRROR_ENV_VAR})")
     if sf.download_url and allow_download:
         tried.append(sf.download_url)
+        import pooch
+
         with tempfile.TemporaryDirectory(prefix="reelib-fetch-") as tmp:
             try:
                 fetched = pooch.retrieve(url=sf.download_url, known_hash=None, fname=sf.name,
@@ -206,3 +209,17 @@ def source_path(source_id: str, file_name: str | None = None) -> Path:
     else:
         sf = source.file(file_name)
     return fetch_file(source, sf, mirror=config.mirror_dir())
+
+
+def citations(source_ids: list[str] | None = None) -> "pd.DataFrame":
+    """Return a table citing the given sources (all if None): id, citation, kind, licence."""
+    import pandas as pd
+
+    registry = load_registry()
+    ids = source_ids or list(registry)
+    unknown = [i for i in ids if i not in registry]
+    if unknown:
+        raise RegistryError(f"unknown source id(s) {unknown}")
+    return pd.DataFrame([{"source_id": i, "citation": registry[i].citation,
+                          "kind": registry[i].kind, "licence": registry[i].licence}
+                         for i in ids])

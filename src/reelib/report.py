@@ -1,0 +1,155 @@
+"""What a notebook needs to turn results into a report: figures, tables, facts, prose.
+
+``Report(name, report_dir)`` is created once per notebook. With ``report_dir=""`` (the
+default when a researcher runs the notebook, and under nbval) nothing is written:
+figures and tables are only displayed. The report build passes a folder, and then
+
+* ``figure(fig, "slug")`` writes ``figures/slug.png`` and ``.svg`` without timestamps or
+  random ids, so an unchanged rebuild writes identical files;
+* ``table(df, "slug")`` writes ``tables/slug.csv``;
+* ``fact("key", value, ...)`` records a number in ``facts.json`` with its unit, label,
+  source and edition -- the summary report and the index quote facts, never typed text;
+* every processed table the notebook loads (``load_table``) is listed in ``reads.json``
+  with its sha256, so the build knows what the report depends on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from reelib import config
+from reelib.io import write_bytes_atomic, write_csv_atomic, write_text_atomic
+
+_ACTIVE: Report | None = None
+
+
+def active_report() -> Report | None:
+    """Return the report the current notebook is writing, if any."""
+    return _ACTIVE
+
+
+def configure_matplotlib() -> None:
+    """Deterministic figure files and a calm house style (the backend is left alone, so
+    notebooks keep showing figures inline)."""
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+
+    sns.set_theme(style="whitegrid", context="notebook")
+    plt.rcParams.update({
+        "svg.hashsalt": "reelib",  # stable element ids in SVG
+        "figure.dpi": 100, "savefig.dpi": 120, "figure.figsize": (9, 4.8),
+        "axes.titleweight": "bold", "axes.titlesize": 12, "axes.titlelocation": "left",
+        "figure.autolayout": True,
+    })
+
+
+class Report:
+    """Collects a notebook's figures, tables and facts into its report folder."""
+
+    def __init__(self, name: str, report_dir: str | Path = "", *, title: str = ""):
+        global _ACTIVE
+        self.name, self.title = name, title
+        self.dir = Path(report_dir) if str(report_dir) else None
+        if self.dir is not None and not self.dir.is_absolute():
+            self.dir = config.PROJECT_ROOT / self.dir
+        self.facts: dict[str, dict[str, Any]] = {}
+        self.reads: dict[str, str] = {}
+        if self.dir is not None:
+            for sub in ("figures", "tables"):
+                (self.dir / sub).mkdir(parents=True, exist_ok=True)
+        configure_matplotlib()
+        pd.set_option("display.max_colwidth", 160)
+        pd.set_option("display.max_rows", 60)
+        _ACTIVE = self
+
+    @property
+    def writes(self) -> bool:
+        """True when the report writes files (built by ``reelib build``)."""
+        return self.dir is not None
+
+    def figure(self, fig, slug: str):
+        """Save ``fig`` as PNG and SVG (deterministic) and return it for display.
+
+        When writing, the saved PNG itself is shown and the figure closed, so the report
+        shows exactly the file it ships and the figure is rendered once, not twice.
+        """
+        if self.dir is None:
+            return fig
+        import io
+
+        import matplotlib.pyplot as plt
+
+        png = b""
+        for ext, meta in (("png", {"Software": None}), ("svg", {"Date": None, "Creator": None})):
+            buf = io.BytesIO()
+            fig.savefig(buf, format=ext, metadata=meta, bbox_inches="tight")
+            write_bytes_atomic(self.dir / "figures" / f"{slug}.{ext}", buf.getvalue())
+            png = buf.getvalue() if ext == "png" else png
+        titles = [fig._suptitle.get_text()] if fig._suptitle is not None else []
+        titles += [ax.get_title() for ax in fig.axes if ax.get_title()]
+        plt.close(fig)
+        try:
+            from IPython.display import Image, display
+
+            display(Image(data=png, width=min(900, int(fig.get_figwidth() * 90)),
+                          alt=titles[0] if titles else slug.replace("-", " ")))
+        except ImportError:  # pragma: no cover - outside IPython there is nothing to show
+            pass
+        return fig
+
+    def table(self, df: pd.DataFrame, slug: str) -> pd.DataFrame:
+        """Save ``df`` as CSV and return it for display."""
+        if self.dir is not None:
+            write_csv_atomic(df, self.dir / "tables" / f"{slug}.csv")
+        return df
+
+    def fact(self, key: str, value: Any, *, unit: str = "", label: str = "",
+             source: str = "", edition: str = "", key_finding: bool = False,
+             decimals: int | None = None) -> Any:
+        """Record one number (or short text) the report states; return the value."""
+        if isinstance(value, float) and math.isnan(value):
+            value = None
+        elif hasattr(value, "item"):
+            value = value.item()
+        if isinstance(value, float) and decimals is not None:
+            value = round(value, decimals)
+        self.facts[key] = {"value": value, "unit": unit, "label": label, "source": source,
+                           "edition": edition, "key_finding": key_finding}
+        self._flush()
+        return value
+
+    def record_read(self, table: str, path: Path) -> None:
+        """Note that the notebook read processed table ``table`` (called by load_table)."""
+        self.reads[table] = hashlib.sha256(path.read_bytes()).hexdigest()
+        self._flush()
+
+    def _flush(self) -> None:
+        if self.dir is None:
+            return
+        write_text_atomic(self.dir / "facts.json",
+                          json.dumps(self.facts, indent=2, sort_keys=True, default=str) + "\n")
+        write_text_atomic(self.dir / "reads.json",
+                          json.dumps(self.reads, indent=2, sort_keys=True) + "\n")
+
+
+def say(text: str):
+    """Display a sentence of interpretation as Markdown (numbers formatted by the caller)."""
+    from IPython.display import Markdown
+
+    return Markdown(text)
+
+
+def fmt_pct(x: float | None, decimals: int = 0) -> str:
+    """Format a percentage for prose: 71.05 -> '71%'; missing -> 'n/a'."""
+    return "n/a" if x is None or pd.isna(x) else f"{x:.{decimals}f}%"
+
+
+def fmt_num(x: float | None, decimals: int = 0) -> str:
+    """Format a number with thousands separators for prose; missing -> 'n/a'."""
+    return "n/a" if x is None or pd.isna(x) else f"{x:,.{decimals}f}"
