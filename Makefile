@@ -9,8 +9,6 @@ SHELL := /bin/bash
 
 # The mirror of published source files (CI keeps it beside the checkout).
 export REELIB_MIRROR ?= $(abspath ../shared/sources)
-# Matplotlib and friends write caches; keep them out of $HOME on shared machines.
-export MPLBACKEND := Agg
 PYTHON_BOOT ?= $(shell command -v python3.11 || command -v python3)
 JOBS ?= 2
 
@@ -53,10 +51,28 @@ data: env ## fetch the sources (sha256-checked) and build data/processed
 	$(REELIB) data
 
 
+.PHONY: reports
+reports: env ## build everything from nothing: data, every report, reports/index.html
+	$(REELIB) build --jobs $(JOBS)
+
 .PHONY: test
-test: env ## run all tests on the real sources (fetches and cleans them first)
-	$(REELIB) data
-	$(PY) -m pytest -n $(JOBS) --dist loadfile tests
+test: env ## run all tests: readers on the real sources, unit tests, report build, nbval
+	$(REELIB) build --jobs $(JOBS)
+	$(PY) -m pytest -n $(JOBS) --dist loadfile --nbval-lax \
+	  --nbval-sanitize-with tests/nbval-sanitize.cfg tests notebooks
+
+.PHONY: unit
+unit: env ## quick tests only (no notebooks, no report build)
+	$(PY) -m pytest -n $(JOBS) --dist loadfile -m "not slow" tests --ignore=tests/nbval
+
+.PHONY: snapshots
+snapshots: env ## re-record the key numbers nbval compares (after an intended change)
+	$(REELIB) build --jobs $(JOBS)
+	$(PY) -m reelib.snapshots
+
+.PHONY: bench
+bench: env ## print speed and memory figures of the pipeline
+	$(PY) -m reelib.benchmark
 
 .PHONY: lab
 lab: env ## start JupyterLab (installed on first use; kept out of the build environment)
