@@ -1,0 +1,98 @@
+"""Read the facts the reports recorded, and compare them with the previous build.
+
+Each report writes ``reports/<report>/facts.json`` (``reelib.report.Report.fact``); the
+build collects them into ``reports/facts.json`` and keeps the previous build's as
+``reports/facts.previous.json``. The executive summary quotes only these facts.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from reelib import config
+from reelib.exceptions import SelectionError
+
+_COLUMNS = ["report", "key", "value", "unit", "label", "source", "edition", "key_finding"]
+
+
+def _resolve(reports_dir: str | Path) -> Path:
+    p = Path(reports_dir)
+    return p if p.is_absolute() else config.PROJECT_ROOT / p
+
+
+def _frame(doc: dict) -> pd.DataFrame:
+    rows = [{"report": report, "key": key, **{c: f.get(c) for c in _COLUMNS[2:]}}
+            for report, facts in doc.items() for key, f in facts.items() if isinstance(f, dict)]
+    return pd.DataFrame(rows, columns=_COLUMNS)
+
+
+def load_report_facts(reports_dir: str | Path, reports: list[str]) -> pd.DataFrame:
+    """Facts of the named reports, long: report, key, value, unit, label, source, edition.
+
+    Raises ``SelectionError`` naming a report whose facts are missing (not built yet).
+    """
+    root = _resolve(reports_dir)
+    doc = {}
+    for name in reports:
+        path = root / name / "facts.json"
+        if not path.exists():
+            raise SelectionError(f"no facts for report {name!r} at {path}; build it first "
+                                 "(`make reports`)")
+        doc[name] = json.loads(path.read_text())
+    return _frame(doc)
+
+
+def load_previous_facts(reports_dir: str | Path) -> pd.DataFrame | None:
+    """The previous build's facts, or None on a first build."""
+    path = _resolve(reports_dir) / "facts.previous.json"
+    return _frame(json.loads(path.read_text())) if path.exists() else None
+
+
+def fact(facts: pd.DataFrame, report: str, key: str):
+    """One fact's value; ``SelectionError`` lists the report's keys when it is missing."""
+    row = facts[(facts["report"] == report) & (facts["key"] == key)]
+    if row.empty:
+        keys = sorted(facts.loc[facts["report"] == report, "key"])
+        raise SelectionError(f"report {report!r} has no fact {key!r}; it has {keys}")
+    return row["value"].iloc[0]
+
+
+def compare_facts(current: pd.DataFrame, previous: pd.DataFrame | None) -> pd.DataFrame:
+    """Facts whose value differs from the previous build (new, removed or changed)."""
+    cols = ["report", "key", "label", "previous", "current", "change"]
+    if previous is None:
+        return pd.DataFrame(columns=cols)
+    merged = current.merge(previous, on=["report", "key"], how="outer",
+                           suffixes=("", "_prev"), indicator=True)
+    merged = merged[merged["report"].isin(set(current["report"]))]
+    changed = merged[(merged["_merge"] != "both")
+                     | (merged["value"].astype(str) != merged["value_prev"].astype(str))]
+
+    def change(r) -> str:
+        if r["_merge"] == "left_only":
+            return "new"
+        if r["_merge"] == "right_only":
+            return "removed"
+        try:
+            return f"{float(r['value']) - float(r['value_prev']):+,.2f}"
+        except (TypeError, ValueError):
+            return "changed"
+
+    return pd.DataFrame({
+        "report": changed["report"], "key": changed["key"],
+        "label": changed["label"].fillna(changed["label_prev"]),
+        "previous": changed["value_prev"], "current": changed["value"],
+        "change": [change(r) for _, r in changed.iterrows()],
+    }, columns=cols).reset_index(drop=True)
+
+
+def load_report_table(reports_dir: str | Path, report: str, table: str) -> pd.DataFrame:
+    """A table a report wrote (``reports/<report>/tables/<table>.csv``)."""
+    path = _resolve(reports_dir) / report / "tables" / f"{table}.csv"
+    if not path.exists():
+        raise SelectionError(f"report {report!r} has no table {table!r} at {path}; build it "
+                             "first (`make reports`)")
+    return pd.read_csv(path)

@@ -1,0 +1,47 @@
+"""Tables for the executive summary, assembled only from the reports' recorded facts."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from reelib.facts import fact
+
+
+def china_by_stage(facts: pd.DataFrame) -> pd.DataFrame:
+    """China's share at each stage, as the reports recorded it (value, source, edition)."""
+    rows = [
+        ("Reserves (USGS, upper bound)", "reserves", "china_reserves_share_pct"),
+        ("Mining, all rare earths (USGS)", "production-shares-rare-earths", "china_share_pct"),
+        ("Mining, magnet rare earths (IEA, 2024)", "supply-chain-stages",
+         "china_mining_share_2024_pct"),
+        ("Refining, magnet rare earths (IEA, 2024)", "supply-chain-stages",
+         "china_refining_share_2024_pct"),
+        ("Refining, IEA base case 2030", "supply-chain-stages", "china_refining_share_2030_pct"),
+        ("U.S. imports of RE compounds (USITC, 18 partners)", "trade-dependence",
+         "china_share_us_2846_imports_pct"),
+    ]
+    out = []
+    for stage, report, key in rows:
+        f = facts[(facts["report"] == report) & (facts["key"] == key)].iloc[0]
+        out.append({"stage": stage, "share_pct": float(fact(facts, report, key)),
+                    "label": f["label"], "source": f["source"], "edition": f["edition"],
+                    "report": report})
+    return pd.DataFrame(out)
+
+
+def price_moves(facts: pd.DataFrame, elements: list[str]) -> pd.DataFrame:
+    """Per element: latest annual average, real change since the first year, trend."""
+    out = []
+    for el in elements:
+        r = f"prices-{el.lower()}"
+        out.append({
+            "element": el, "first_year": fact(facts, r, "first_year"),
+            "latest_year": fact(facts, r, "latest_year"),
+            "latest_usd_per_kg": fact(facts, r, "latest_price_usd_per_kg"),
+            "real_change_pct": fact(facts, r, "real_change_pct"),
+            "trend_pct_per_year": fact(facts, r, "trend_pct_per_year"),
+            "trend_p_value": fact(facts, r, "trend_p_value"),
+            "volatility_pct_per_month": fact(facts, r, "volatility_latest_pct"),
+            "report": r,
+        })
+    return pd.DataFrame(out)
