@@ -135,3 +135,13 @@ def test_a_failing_notebook_keeps_the_previous_report_and_the_rest_builds(tmp_pa
     assert json.loads((out / "good" / "facts.json").read_text())["a"]["value"] == 1
     assert not (out / ".staging").exists()
     assert "failed" in (out / "index.html").read_text()
+
+
+def test_one_price_report_per_element_with_enough_data(processed):
+    from reelib.price_analysis import elements_with_enough_data
+
+    wanted = set(elements_with_enough_data(processed("prices_annual"),
+                                           processed("prices_daily")))
+    built = {s.parameters.get("element") for s in build.load_reports_file()
+             if s.notebook.name.startswith("06-")}
+    assert built == wanted

@@ -17,14 +17,16 @@ def _write(folder, report, doc):
 
 def test_load_and_compare_with_the_previous_build(tmp_path):
     _write(tmp_path, "r", {"a": {"value": 71.1, "unit": "%", "label": "share"},
-                           "b": {"value": 5, "label": "n"}})
+                           "b": {"value": 5, "label": "n"}, "d": {"value": None}})
     (tmp_path / "facts.previous.json").write_text(json.dumps(
-        {"r": {"a": {"value": 69.2, "label": "share"}, "c": {"value": 1, "label": "old"}}}))
+        {"r": {"a": {"value": 69.2, "label": "share"}, "c": {"value": 1, "label": "old"},
+               "d": {"value": None}}}))
     cur = facts.load_report_facts(tmp_path, ["r"])
     assert facts.fact(cur, "r", "a") == 71.1
     changes = facts.compare_facts(cur, facts.load_previous_facts(tmp_path)).set_index("key")
     assert changes.loc["a", "change"] == "+1.90"
     assert changes.loc["b", "change"] == "new" and changes.loc["c", "change"] == "removed"
+    assert "d" not in changes.index  # missing in both builds is no change
 
 
 def test_first_build_has_no_previous(tmp_path):

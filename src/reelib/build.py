@@ -24,6 +24,7 @@ links every report with its key findings and the build's provenance.
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import shutil
 import subprocess
@@ -43,6 +44,9 @@ from reelib.exceptions import (MissingArtefactError, NotebookExecutionError, Par
 from reelib.io import write_text_atomic
 
 FAILED_DIR = "_failed"
+#: Kernels log only critical messages: their routine TCP and shutdown warnings would bury
+#: the build's progress lines (notebook errors still surface through papermill).
+KERNEL_ARGS = ["--IPKernelApp.log_level=CRITICAL"]
 STAGING_DIR = ".staging"
 _TYPES = {"int": int, "float": (int, float), "str": str, "bool": bool, "list": list,
           "dict": dict}
@@ -202,9 +206,20 @@ def is_up_to_date(spec: ReportSpec, reports_dir: Path, code: str) -> bool:
 def _html(notebook: Path, out: Path, *, hide_code: bool = True) -> None:
     from nbconvert import HTMLExporter
 
+    nb = nbformat.read(notebook, as_version=4)
     exporter = HTMLExporter(exclude_input=hide_code, exclude_input_prompt=True,
                             exclude_output_prompt=True)
-    body, _ = exporter.from_notebook_node(nbformat.read(notebook, as_version=4))
+    exporter.log.setLevel("ERROR")  # its missing-alt warning: we fill the alt text below
+    body, _ = exporter.from_notebook_node(nb)
+    # nbconvert's template drops the alt text reelib.report puts in the output metadata and
+    # writes a placeholder instead; put the figure titles back, in output order.
+    alts = [o.get("metadata", {}).get("image/png", {}).get("alt", "")
+            for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
+            if "image/png" in o.get("data", {})]
+    placeholder = 'alt="No description has been provided for this image"'
+    for alt in alts:
+        if alt and placeholder in body:
+            body = body.replace(placeholder, f'alt="{html.escape(alt)}"', 1)
     write_text_atomic(out, body)
 
 
@@ -242,7 +257,7 @@ def run_report(spec: ReportSpec, reports_dir: Path, code: str) -> None:
         pm.execute_notebook(str(spec.notebook), str(executed), parameters=parameters,
                             kernel_name="python3", progress_bar=False,
                             cwd=str(config.PROJECT_ROOT), request_save_on_cell_execute=False,
-                            execution_timeout=900)
+                            execution_timeout=900, extra_arguments=KERNEL_ARGS)
         _check_artefacts(spec, staging)
     except (PapermillExecutionError, MissingArtefactError) as exc:
         failed_dir.mkdir(parents=True, exist_ok=True)

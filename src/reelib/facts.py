@@ -68,8 +68,13 @@ def compare_facts(current: pd.DataFrame, previous: pd.DataFrame | None) -> pd.Da
     merged = current.merge(previous, on=["report", "key"], how="outer",
                            suffixes=("", "_prev"), indicator=True)
     merged = merged[merged["report"].isin(set(current["report"]))]
-    changed = merged[(merged["_merge"] != "both")
-                     | (merged["value"].astype(str) != merged["value_prev"].astype(str))]
+    def same(a, b) -> bool:
+        if pd.isna(a) and pd.isna(b):
+            return True
+        return str(a) == str(b)
+
+    differs = [not same(a, b) for a, b in zip(merged["value"], merged["value_prev"])]
+    changed = merged[(merged["_merge"] != "both") | pd.Series(differs, index=merged.index)]
 
     def change(r) -> str:
         if r["_merge"] == "left_only":

@@ -44,10 +44,14 @@ def plot_annual_prices(annual: pd.DataFrame, yearend: pd.DataFrame | None,
                        real: bool, base_year: int, caption: str) -> Figure:
     """Annual average price (nominal or real) with year-end ranges and other editions."""
     col = "real_usd_per_kg" if real else "price_usd_per_kg"
-    unit = f"{base_year} USD/kg (CPI-U)" if real else "USD/kg (current)"
+    other = "price_usd_per_kg" if real else "real_usd_per_kg"
+    unit = f"USD/kg ({'constant ' + str(base_year) + ' dollars, CPI-U' if real else 'current'})"
     fig, ax = plt.subplots(figsize=(10, 4.8))
+    ax.plot(annual["year"], annual[other], color="#999999", lw=1.2, ls="--",
+            label=f"{'nominal' if real else f'real ({base_year} USD)'} for comparison")
     ax.plot(annual["year"], annual[col], marker="o", color="#c8102e", lw=2,
-            label="annual average, newest edition (USGS/Argus, FOB China)")
+            label=f"annual average, {'real' if real else 'nominal'}, newest edition "
+                  "(USGS/Argus, FOB China)")
     est = annual[annual["is_estimate"].astype(bool)]
     if len(est):
         ax.scatter(est["year"], est[col], s=80, facecolors="white", edgecolors="#c8102e",

@@ -66,6 +66,7 @@ class Report:
         configure_matplotlib()
         pd.set_option("display.max_colwidth", 160)
         pd.set_option("display.max_rows", 60)
+        pd.set_option("display.precision", 3)
         _ACTIVE = self
 
     @property
@@ -92,7 +93,8 @@ class Report:
             write_bytes_atomic(self.dir / "figures" / f"{slug}.{ext}", buf.getvalue())
             png = buf.getvalue() if ext == "png" else png
         titles = [fig._suptitle.get_text()] if fig._suptitle is not None else []
-        titles += [ax.get_title() for ax in fig.axes if ax.get_title()]
+        titles += [t for ax in fig.axes for loc in ("left", "center", "right")
+                   if (t := ax.get_title(loc=loc))]
         plt.close(fig)
         try:
             from IPython.display import Image, display

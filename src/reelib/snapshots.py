@@ -49,11 +49,13 @@ def strip_to_checked_outputs(nb: nbformat.NotebookNode) -> nbformat.NotebookNode
 def _execute(notebook: Path, parameters: dict) -> nbformat.NotebookNode:
     import papermill as pm
 
+    from reelib.build import KERNEL_ARGS
+
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / notebook.name
         pm.execute_notebook(str(notebook), str(out), parameters=parameters or None,
                             kernel_name="python3", progress_bar=False,
-                            cwd=str(config.NOTEBOOKS_DIR))
+                            cwd=str(config.NOTEBOOKS_DIR), extra_arguments=KERNEL_ARGS)
         return nbformat.read(out, as_version=4)
 
 
