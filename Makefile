@@ -74,6 +74,11 @@ snapshots: env ## re-record the key numbers nbval compares (after an intended ch
 bench: env ## print speed and memory figures of the pipeline
 	$(PY) -m reelib.benchmark
 
+.PHONY: lint
+lint: env ## check style with ruff (installed on first use)
+	$(PY) -m ruff --version >/dev/null 2>&1 || $(PY) -m pip install --quiet ruff
+	$(PY) -m ruff check src tests --select E,F,W --line-length 99 --exclude "*.ipynb"
+
 .PHONY: lab
 lab: env ## start JupyterLab (installed on first use; kept out of the build environment)
 	$(PY) -c 'import jupyterlab' 2>/dev/null || $(PY) -m pip install "jupyterlab>=4"

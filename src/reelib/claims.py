@@ -304,7 +304,8 @@ def evaluate_claims(data: dict[str, pd.DataFrame], claims: list[dict] | None = N
             "evidence_source": numeric[-1].source if numeric else "",
             "evidence_edition": numeric[-1].edition if numeric else "",
             "gap": o.gap, "gap_unit": o.gap_unit,
-            "supported_by": "; ".join(o.supporting), "not_supported_by": "; ".join(o.not_supporting),
+            "supported_by": "; ".join(o.supporting),
+            "not_supported_by": "; ".join(o.not_supporting),
             "comparability": c.get("comparability", ""), "reason": o.reason,
         })
     df = pd.DataFrame(rows)

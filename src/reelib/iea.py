@@ -9,12 +9,12 @@ parsed into the country list with null values by the extraction; they are droppe
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pandas as pd
 
-from reelib.exceptions import MissingColumnError, SourceFormatError, TruncatedFileError
+from reelib.exceptions import MissingColumnError, SourceFormatError
+from reelib.io import read_json
 from reelib.sources import source_path
 
 SOURCE_ID = "iea-critical-minerals-dataset-2025-extract"
@@ -41,10 +41,7 @@ def read_iea_supply(path: Path | None = None) -> pd.DataFrame:
     total and top-3 share are kept on every row so they can be checked against the sum.
     """
     path = path or source_path(SOURCE_ID, FILE)
-    try:
-        doc = json.loads(Path(path).read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise TruncatedFileError(path, f"not valid JSON ({exc.msg} at line {exc.lineno})") from exc
+    doc = read_json(path)
     if "supply" not in doc:
         raise MissingColumnError(path, "no 'supply' section", column="supply")
     rows = []

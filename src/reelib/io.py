@@ -62,6 +62,17 @@ def read_csv_text(text: str, path: Path, **kwargs) -> pd.DataFrame:
                                  fix="re-fetch it: `reelib fetch` checks the sha256") from exc
 
 
+def read_json(path: Path) -> object:
+    """Parse a UTF-8 JSON file; a cut-off or corrupt file raises ``TruncatedFileError``."""
+    import json
+
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise TruncatedFileError(path, f"not valid JSON ({exc.msg} at line {exc.lineno})",
+                                 fix="re-fetch it: `reelib fetch` checks the sha256") from exc
+
+
 def require_columns(df: pd.DataFrame, columns: Iterable[str], path: Path | str,
                     what: str = "column") -> None:
     """Raise ``MissingColumnError`` naming the first expected column that is absent."""

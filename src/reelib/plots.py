@@ -127,16 +127,26 @@ def plot_share_lines(frames: dict[str, pd.DataFrame], *, title: str, caption: st
     return fig
 
 
+def _top_groups(df: pd.DataFrame, code: str, name: str, amount: str, entity: str,
+                top_n: int) -> tuple[pd.DataFrame, pd.Series]:
+    """Year x group table of shares: the ``top_n`` largest countries, the rest as 'XOT'.
+
+    Returns (wide shares, code -> display name).
+    """
+    top = (df[df[entity] == "country"].groupby(code)[amount].sum()
+           .sort_values(ascending=False).head(top_n).index.tolist())
+    names = df.drop_duplicates(code).set_index(code)[name]
+    grouped = df.assign(group=df[code].where(df[code].isin(top), "XOT"))
+    wide = grouped.groupby(["year", "group"])["share_pct"].sum().unstack(fill_value=0)
+    cols = [g for g in top if g in wide.columns] + (["XOT"] if "XOT" in wide else [])
+    return wide.loc[:, cols], names
+
+
 def plot_shares_stacked(shares: pd.DataFrame, *, title: str, caption: str,
                         top_n: int = 6) -> Figure:
     """Stacked bars of country shares per year; smaller producers grouped."""
-    c = shares[shares["entity"] != "world"].copy()
-    top = (c[c["entity"] == "country"].groupby("country_iso3")["value"].sum()
-           .sort_values(ascending=False).head(top_n).index.tolist())
-    names = c.drop_duplicates("country_iso3").set_index("country_iso3")["country"]
-    c["group"] = c["country_iso3"].where(c["country_iso3"].isin(top), "XOT")
-    wide = c.groupby(["year", "group"])["share_pct"].sum().unstack(fill_value=0)
-    wide = wide.loc[:, [g for g in top if g in wide.columns] + (["XOT"] if "XOT" in wide else [])]
+    wide, names = _top_groups(shares[shares["entity"] != "world"], "country_iso3", "country",
+                              "value", "entity", top_n)
     fig, ax = plt.subplots(figsize=(10, 4.8))
     bottom = np.zeros(len(wide))
     for i, g in enumerate(wide.columns):
@@ -238,13 +248,8 @@ def plot_stage_shares(stage_shares: pd.DataFrame, *, title: str, caption: str) -
 def plot_partner_shares(shares: pd.DataFrame, *, title: str, caption: str,
                         top_n: int = 6) -> Figure:
     """Stacked areas: partners' shares of trade per year, smaller partners grouped."""
-    d = shares.copy()
-    top = (d[d["partner_entity"] == "country"].groupby("partner_iso3")["amount"].sum()
-           .sort_values(ascending=False).head(top_n).index.tolist())
-    names = d.drop_duplicates("partner_iso3").set_index("partner_iso3")["partner"]
-    d["group"] = d["partner_iso3"].where(d["partner_iso3"].isin(top), "XOT")
-    wide = d.groupby(["year", "group"])["share_pct"].sum().unstack(fill_value=0)
-    wide = wide.loc[:, [g for g in top if g in wide.columns] + (["XOT"] if "XOT" in wide else [])]
+    wide, names = _top_groups(shares, "partner_iso3", "partner", "amount", "partner_entity",
+                              top_n)
     fig, ax = plt.subplots(figsize=(10, 4.6))
     ax.stackplot(wide.index, *[wide[c] for c in wide.columns],
                  labels=["all others" if c == "XOT" else names.get(c, c) for c in wide.columns],

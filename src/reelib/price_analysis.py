@@ -210,7 +210,8 @@ def trend_hac(df: pd.DataFrame, value: str, time: str = "year",
     fit = smf.ols("log_price ~ t", data=d).fit(cov_type="HAC", cov_kwds={"maxlags": lags})
     b, se = float(fit.params["t"]), float(fit.bse["t"])
     lo, hi = (float(x) for x in fit.conf_int().loc["t"])
-    return TrendResult(n=len(d), intercept=float(fit.params["Intercept"]), slope_per_period=b, se_hac=se, t_stat=float(fit.tvalues["t"]),
+    return TrendResult(n=len(d), intercept=float(fit.params["Intercept"]), slope_per_period=b,
+                       se_hac=se, t_stat=float(fit.tvalues["t"]),
                        p_value=float(fit.pvalues["t"]), pct_per_period=100 * (math.exp(b) - 1),
                        ci_low_pct=100 * (math.exp(lo) - 1), ci_high_pct=100 * (math.exp(hi) - 1),
                        hac_lags=lags, periods_per_year=periods_per_year)

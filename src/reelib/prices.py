@@ -13,13 +13,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pandas as pd
 
 from reelib.exceptions import MissingColumnError, SourceFormatError, TruncatedFileError
-from reelib.io import read_csv_text, read_text, require_columns
+from reelib.io import read_csv_text, read_json, read_text, require_columns
 from reelib.sources import source_path
 
 CHINA_ID = "china-domestic-reo-prices-daily-2013-2024"
@@ -97,10 +96,7 @@ def read_china_domestic(path: Path | None = None) -> pd.DataFrame:
 def read_komis(path: Path | None = None) -> pd.DataFrame:
     """Read the KOMIS daily FOB China Nd and Ce oxide prices (USD/kg)."""
     path = path or source_path(KOMIS_ID, "prices.json")
-    try:
-        doc = json.loads(Path(path).read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise TruncatedFileError(path, f"not valid JSON ({exc.msg} at line {exc.lineno})") from exc
+    doc = read_json(path)
     if "metals" not in doc:
         raise MissingColumnError(path, "no 'metals' list", column="metals")
     rows = []

@@ -76,7 +76,8 @@ def world_rp_years(reserves: pd.DataFrame, production: pd.DataFrame,
                        & (production["year"] == year) & (production["country_iso3"] == "WLD")]
         if p.empty:
             continue
-        out.append(dict(edition=edition, year=year, world_reserves_t=float(w["reserves_t"].iloc[0]),
+        out.append(dict(edition=edition, year=year,
+                        world_reserves_t=float(w["reserves_t"].iloc[0]),
                         world_production_t=float(p["production_t"].iloc[0]),
                         reserves_is_lower_bound=bool(w["is_lower_bound"].iloc[0])))
     df = pd.DataFrame(out)

@@ -13,7 +13,7 @@ from pandera.errors import SchemaErrors
 from reelib.exceptions import DuplicateKeyError, SchemaValidationError
 from reelib.observations import QUALIFIER_CATEGORIES
 
-S, F, I, B = "string", "Float64", "Int64", "boolean"
+S, F, INT, B = "string", "Float64", "Int64", "boolean"
 
 
 def _col(dtype: str, *checks: pa.Check, nullable: bool = False) -> pa.Column:
@@ -22,7 +22,7 @@ def _col(dtype: str, *checks: pa.Check, nullable: bool = False) -> pa.Column:
 
 _PROVENANCE = {
     "source_id": _col(S), "edition": _col(S), "edition_published": _col(S),
-    "file": _col(S), "source_row": _col(I, nullable=True),
+    "file": _col(S), "source_row": _col(INT, nullable=True),
 }
 _QUALIFIER = _col(S, pa.Check.isin(QUALIFIER_CATEGORIES))
 _ENTITY = _col(S, pa.Check.isin(["country", "world", "residual"]))
@@ -35,7 +35,7 @@ def _quantity_table(value: str) -> dict[str, pa.Column]:
         **_PROVENANCE,
         "commodity": _col(S), "measure": _col(S), "country": _col(S),
         "country_iso3": _ISO, "entity": _ENTITY,
-        "year": _col(I, pa.Check.in_range(1900, 2030)),
+        "year": _col(INT, pa.Check.in_range(1900, 2030)),
         value: _col(F, _NONNEG, nullable=True),
         value.replace("_t", "_low_t"): _col(F, _NONNEG, nullable=True),
         value.replace("_t", "_high_t"): _col(F, _NONNEG, nullable=True),
@@ -74,8 +74,8 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
         "price_basis": _col(S, pa.Check.isin(["annual_average", "yearend_range",
                                               "annual_unit_value"])),
         "market": _col(S), "price_source": _col(S),
-        "year": _col(I, pa.Check.in_range(1900, 2030)),
-        "dollar_year": _col(I, nullable=True),
+        "year": _col(INT, pa.Check.in_range(1900, 2030)),
+        "dollar_year": _col(INT, nullable=True),
         "price_usd_per_kg": _col(F, _NONNEG, nullable=True),
         "price_low_usd_per_kg": _col(F, _NONNEG, nullable=True),
         "price_high_usd_per_kg": _col(F, _NONNEG, nullable=True),
@@ -84,7 +84,7 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
     }, strict=True),
     "prices_daily": pa.DataFrameSchema({
         "source_id": _col(S), "edition": _col(S), "file": _col(S),
-        "source_row": _col(I, nullable=True), "element": _col(S), "product": _col(S),
+        "source_row": _col(INT, nullable=True), "element": _col(S), "product": _col(S),
         "grade": _col(S), "market": _col(S), "date": _col("datetime64[s]"),
         "price_cny_per_kg": _col(F, pa.Check.gt(0), nullable=True),
         "price_low_cny_per_kg": _col(F, pa.Check.gt(0), nullable=True),
@@ -101,7 +101,7 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
         "partner_iso3": _ISO, "partner_entity": _ENTITY,
         "flow": _col(S, pa.Check.isin(["import", "export"])), "hs_code": _col(S),
         "hs_description": _col(S), "classification": _col(S),
-        "year": _col(I, pa.Check.in_range(1990, 2030)),
+        "year": _col(INT, pa.Check.in_range(1990, 2030)),
         "period": _col(S, pa.Check.isin(["annual", "Jan-Apr"])),
         "value_usd": _col(F, _NONNEG, nullable=True), "value_basis": _col(S),
         "quantity_kg": _col(F, _NONNEG, nullable=True),
@@ -113,7 +113,7 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
         "source_id": _col(S), "edition": _col(S), "file": _col(S), "mineral": _col(S),
         "stage": _col(S, pa.Check.isin(["mining", "refining"])), "country": _col(S),
         "country_iso3": _ISO, "entity": _ENTITY,
-        "year": _col(I, pa.Check.in_range(2020, 2050)),
+        "year": _col(INT, pa.Check.in_range(2020, 2050)),
         "scenario": _col(S, pa.Check.isin(["reported", "base case"])),
         "production_kt": _col(F, _NONNEG, nullable=True),
         "iea_total_kt": _col(F, _NONNEG, nullable=True),
@@ -128,7 +128,7 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
     }, strict=True),
     "us_salient": pa.DataFrameSchema({
         **_PROVENANCE, "chapter": _col(S), "statistic": _col(S), "item": _col(S),
-        "country": _col(S), "year": _col(I, nullable=True), "year_label": _col(S),
+        "country": _col(S), "year": _col(INT, nullable=True), "year_label": _col(S),
         "value": _col(F, nullable=True), "value_low": _col(F, nullable=True),
         "value_high": _col(F, nullable=True), "qualifier": _QUALIFIER, "value_raw": _col(S),
         "unit_original": _col(S), "is_estimate": _col(B), "notes": _col(S),
@@ -137,7 +137,7 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
     "revisions": pa.DataFrameSchema({
         "table": _col(S, pa.Check.isin(["production", "reserves", "prices_annual"])),
         "commodity": _col(S), "measure": _col(S), "series": _col(S),
-        "country_iso3": _col(S), "country": _col(S), "year": _col(I),
+        "country_iso3": _col(S), "country": _col(S), "year": _col(INT),
         "edition_old": _col(S), "edition_new": _col(S),
         "source_id_old": _col(S), "source_id_new": _col(S),
         "value_old": _col(F, nullable=True), "value_new": _col(F, nullable=True),

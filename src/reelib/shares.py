@@ -65,7 +65,8 @@ def _check_one_basis(rows: pd.DataFrame) -> None:
     if (per_year > 1).any():
         year = int(per_year[per_year > 1].index[0])
         raise BasisMismatchError(
-            f"{year}: rows on different bases {sorted(rows.loc[rows['year'] == year, 'basis'].unique())}"
+            f"{year}: rows on different bases "
+            f"{sorted(rows.loc[rows['year'] == year, 'basis'].unique())}"
             "; shares would mix quantities -- select one measure/basis")
 
 

@@ -94,7 +94,8 @@ def load_registry(path: Path | None = None) -> dict[str, Source]:
             if len(sha) != 64 or any(c not in "0123456789abcdef" for c in sha):
                 raise RegistryError(f"{path}: {entry['id']}/{f.get('name')}: sha256 must be "
                                     f"64 lowercase hex digits, got {sha!r}")
-            files.append(SourceFile(name=f["name"], sha256=sha, download_url=f.get("download_url")))
+            files.append(SourceFile(name=f["name"], sha256=sha,
+                                    download_url=f.get("download_url")))
         known = {k for k in Source.__dataclass_fields__ if k not in ("files", "extra")}
         registry[entry["id"]] = Source(
             files=tuple(files),
@@ -211,7 +212,7 @@ def source_path(source_id: str, file_name: str | None = None) -> Path:
     return fetch_file(source, sf, mirror=config.mirror_dir())
 
 
-def citations(source_ids: list[str] | None = None) -> "pd.DataFrame":
+def citations(source_ids: list[str] | None = None):
     """Return a table citing the given sources (all if None): id, citation, kind, licence."""
     import pandas as pd
 

@@ -14,7 +14,6 @@ where the quantity is in kilograms.
 
 from __future__ import annotations
 
-import json
 import re
 import warnings
 from pathlib import Path
@@ -22,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from reelib.exceptions import MissingColumnError, SourceFormatError, TruncatedFileError
+from reelib.io import read_json
 from reelib.sources import load_registry, source_path
 
 COMTRADE_ID = "un-comtrade-china-imports-hs2846"
@@ -63,11 +63,7 @@ _COMTRADE_FIELDS = ["refYear", "reporterISO", "reporterDesc", "flowCode", "partn
 
 def read_comtrade_year(path: Path) -> pd.DataFrame:
     """Read one Comtrade preview API response (one year) into trade rows."""
-    try:
-        doc = json.loads(Path(path).read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise TruncatedFileError(path, f"not valid JSON ({exc.msg} at line {exc.lineno})",
-                                 fix="re-fetch it: `reelib fetch` checks the sha256") from exc
+    doc = read_json(path)
     if not isinstance(doc, dict) or "data" not in doc:
         raise MissingColumnError(path, "no 'data' list in the API response", column="data")
     if doc.get("error"):
