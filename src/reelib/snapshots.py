@@ -29,6 +29,8 @@ def strip_to_checked_outputs(nb: nbformat.NotebookNode) -> nbformat.NotebookNode
     """Return a copy keeping only text outputs of checked cells, without run metadata."""
     out = copy.deepcopy(nb)
     for cell in out.cells:
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell["id"] = "injected-parameters"  # papermill draws a random id: keep diffs quiet
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
         if cell.cell_type != "code":
