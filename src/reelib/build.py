@@ -318,7 +318,8 @@ def build_reports(names: list[str] | None = None, *, force: bool = False, jobs: 
     """Build the named reports (and what they need), or all; return what happened."""
     reports_dir = reports_dir or config.REPORTS_DIR
     reports_dir.mkdir(parents=True, exist_ok=True)
-    specs = load_reports_file(reports_file)
+    all_specs = load_reports_file(reports_file)
+    specs = all_specs
     by_name = {s.name: s for s in specs}
     if names:
         unknown = [n for n in names if n not in by_name]
@@ -382,7 +383,7 @@ def build_reports(names: list[str] | None = None, *, force: bool = False, jobs: 
     collect_facts(reports_dir)
     from reelib.index import write_index
 
-    write_index(reports_dir, load_reports_file(reports_file), ordered)
+    write_index(reports_dir, all_specs, ordered)
     n_ok = sum(r.status in ("built", "up to date") for r in ordered)
     echo(f"{n_ok}/{total} report(s) ok in {time.perf_counter() - started:.0f} s; "
          f"open {reports_dir / 'index.html'}")

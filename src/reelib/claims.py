@@ -285,12 +285,22 @@ def _fmt(value, unit: str) -> str:
     return f"{value:,.0f} {unit}"
 
 
+def evaluate_all(data: dict[str, pd.DataFrame], claims: list[dict] | None = None
+                 ) -> list[tuple[dict, Outcome]]:
+    """Run every claim's test once: [(claim, outcome)], for the two tables below."""
+    return [(c, evaluate_claim(c, data)) for c in claims or load_claims()]
+
+
 def evaluate_claims(data: dict[str, pd.DataFrame], claims: list[dict] | None = None
                     ) -> pd.DataFrame:
     """Evaluate every claim; return one row per claim with verdict and evidence."""
+    return results_table(evaluate_all(data, claims))
+
+
+def results_table(outcomes: list[tuple[dict, Outcome]]) -> pd.DataFrame:
+    """One row per claim: verdict, evidence, gap, supporting editions."""
     rows = []
-    for c in claims or load_claims():
-        o = evaluate_claim(c, data)
+    for c, o in outcomes:
         numeric = [e for e in o.evidence if isinstance(e.value, (int, float))]
         rows.append({
             "claim_id": c["id"], "seed_file": c["seed_file"], "outlet": c.get("outlet", ""),
@@ -332,12 +342,10 @@ def reading(row: pd.Series) -> str:
             f"{proxy} {row['reason']}").strip()
 
 
-def evidence_long(data: dict[str, pd.DataFrame], claims: list[dict] | None = None
-                  ) -> pd.DataFrame:
+def evidence_long(outcomes: list[tuple[dict, Outcome]]) -> pd.DataFrame:
     """Every evidence value of every claim: claim_id, claimed, value, unit, source, edition."""
     rows = []
-    for c in claims or load_claims():
-        o = evaluate_claim(c, data)
+    for c, o in outcomes:
         for e in o.evidence:
             rows.append({"claim_id": c["id"], "claim": c["claim"], "claimed": c.get("quantity"),
                          "claim_unit": c.get("unit", ""), "value": e.value, "unit": e.unit,

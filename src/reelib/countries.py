@@ -23,9 +23,13 @@ _NOT_FOUND = "__not_found__"
 
 
 @lru_cache(maxsize=1)
+def _reference() -> dict:
+    return yaml.safe_load(OVERRIDES_FILE.read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
 def _overrides() -> dict[str, tuple[str, str]]:
-    doc = yaml.safe_load(OVERRIDES_FILE.read_text(encoding="utf-8"))
-    return {name: (v["code"], v["entity"]) for name, v in doc["overrides"].items()}
+    return {name: (v["code"], v["entity"]) for name, v in _reference()["overrides"].items()}
 
 
 @lru_cache(maxsize=1)
@@ -45,9 +49,8 @@ def _converter():
 @lru_cache(maxsize=1)
 def _exact_names() -> frozenset[str]:
     data = _converter().data
-    doc = yaml.safe_load(OVERRIDES_FILE.read_text(encoding="utf-8"))
     names = set(data["name_short"].dropna()) | set(data["name_official"].dropna())
-    return frozenset(names | set(_overrides()) | set(doc.get("usgs_names", [])))
+    return frozenset(names | set(_overrides()) | set(_reference().get("usgs_names", [])))
 
 
 def is_exact_country_name(name: str) -> bool:

@@ -86,10 +86,3 @@ def partner_series(shares: pd.DataFrame, partner_iso3: str) -> pd.DataFrame:
                                                                  "share_pct"]]
     return years.merge(one, on="year", how="left").fillna({"amount": 0.0, "share_pct": 0.0})
 
-
-def unit_values(rows: pd.DataFrame) -> pd.DataFrame:
-    """USD per kg by partner-year, from the rows whose quantity is in kilograms."""
-    ok = rows[(rows["quantity_kg"] > 0) & rows["value_usd_kg_measured"].notna()]
-    return ok.assign(usd_per_kg=ok["value_usd_kg_measured"] / ok["quantity_kg"]).loc[
-        :, ["year", "partner", "partner_iso3", "usd_per_kg", "quantity_kg"]].reset_index(
-        drop=True)

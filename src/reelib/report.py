@@ -52,9 +52,9 @@ def configure_matplotlib() -> None:
 class Report:
     """Collects a notebook's figures, tables and facts into its report folder."""
 
-    def __init__(self, name: str, report_dir: str | Path = "", *, title: str = ""):
+    def __init__(self, name: str, report_dir: str | Path = ""):
         global _ACTIVE
-        self.name, self.title = name, title
+        self.name = name
         self.dir = Path(report_dir) if str(report_dir) else None
         if self.dir is not None and not self.dir.is_absolute():
             self.dir = config.PROJECT_ROOT / self.dir

@@ -13,6 +13,7 @@ import os
 import shutil
 import tempfile
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -70,12 +71,23 @@ class Source:
 
 
 def load_registry(path: Path | None = None) -> dict[str, Source]:
-    """Read the registry YAML into ``{source_id: Source}``, checking required fields."""
-    path = path or config.REGISTRY_FILE
+    """Read the registry YAML into ``{source_id: Source}``, checking required fields.
+
+    Parsed once per file version (path and modification time): every reader asks for it.
+    """
+    path = Path(path or config.REGISTRY_FILE)
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        stamp = path.stat().st_mtime_ns
     except FileNotFoundError as exc:
         raise RegistryError(f"{path}: registry file not found") from exc
+    return dict(_parse_registry(str(path), stamp))
+
+
+@lru_cache(maxsize=8)
+def _parse_registry(path_text: str, stamp: int) -> dict[str, Source]:
+    path = Path(path_text)
+    try:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise RegistryError(f"{path}: not valid YAML: {exc}") from exc
     entries = (doc or {}).get("sources")
@@ -192,6 +204,21 @@ def fetch_sources(source_ids: list[str] | None = None, *, mirror: Path | None = 
             paths.append(fetch_file(source, sf, mirror=mirror, raw_dir=raw_dir,
                                     allow_download=allow_download))
     return paths
+
+
+def edition_dates(registry: dict[str, Source] | None = None) -> dict[str, str]:
+    """When each edition was published (YYYY-MM[-DD]), from the registry.
+
+    A source's ``published`` date belongs to its ``edition``; a source holding several
+    editions lists them under ``edition_dates``.
+    """
+    out: dict[str, str] = {}
+    for s in (registry or load_registry()).values():
+        if s.extra.get("edition_dates"):
+            out.update({str(k): str(v) for k, v in s.extra["edition_dates"].items()})
+        elif s.published:
+            out[s.edition] = s.published
+    return out
 
 
 def source_path(source_id: str, file_name: str | None = None) -> Path:

@@ -12,28 +12,21 @@ import pandas as pd
 
 from reelib import observations as obs
 from reelib.countries import harmonise_countries
-
-#: When each edition was published (day where the publisher states it, else month).
-#: Orders vintages: the "latest" view and the revisions table depend on it.
-EDITION_PUBLISHED: dict[str, str] = {
-    "MCS 2016": "2016-01",
-    "MCS 2019": "2019-02",
-    "MCS 2021": "2021-01",
-    "DS140 2020": "2023-09-27",
-    "MCS 2024": "2024-01",
-    "MCS 2025": "2025-01",
-    "MYB 2022": "2025-03-19",
-    "MCS 2026": "2026-02-06",
-}
-
+from reelib.sources import edition_dates
 
 def add_edition_published(df: pd.DataFrame) -> pd.DataFrame:
-    """Add ``edition_published`` (YYYY-MM[-DD]) after ``edition``; unknown editions fail."""
-    unknown = sorted(set(df["edition"]) - set(EDITION_PUBLISHED))
+    """Add ``edition_published`` (YYYY-MM[-DD]) after ``edition``; unknown editions fail.
+
+    The dates come from the source registry; they order vintages, so the "latest" view
+    and the revisions table depend on them.
+    """
+    dates = edition_dates()
+    unknown = sorted(set(df["edition"]) - set(dates))
     if unknown:
-        raise KeyError(f"no publication date for edition(s) {unknown}; add to "
-                       "reelib.tables.EDITION_PUBLISHED")
-    out = df.assign(edition_published=df["edition"].map(EDITION_PUBLISHED).astype("string"))
+        raise KeyError(f"no publication date for edition(s) {unknown}; give the edition a "
+                       "'published' date (or 'edition_dates') in data/raw/registry.yaml, "
+                       "from which EDITION_PUBLISHED dates are read")
+    out = df.assign(edition_published=df["edition"].map(dates).astype("string"))
     cols = list(df.columns)
     cols.insert(cols.index("edition") + 1, "edition_published")
     return out.loc[:, cols]

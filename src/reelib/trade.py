@@ -122,16 +122,25 @@ _USITC_FILES = {
 _USITC_KEYS = ["Data Type", "Country", "HTS Number", "Description", "Quantity Description"]
 
 
-def _usitc_sheet(path: Path, sheet: str) -> tuple[pd.DataFrame, list[str]]:
-    """Read one DataWeb sheet; return (rows, year columns) after checking the row count."""
+def _read_sheets(path: Path, sheets: list[str]) -> dict[str, pd.DataFrame]:
+    """Read the named sheets of a DataWeb workbook in one pass (cells as objects)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
         try:
-            raw = pd.read_excel(path, sheet_name=sheet, header=None, dtype=object)
-        except ValueError as exc:
-            raise MissingColumnError(path, f"sheet {sheet!r} is missing", column=sheet) from exc
+            with pd.ExcelFile(path) as book:
+                missing = [s for s in sheets if s not in book.sheet_names]
+                if missing:
+                    raise MissingColumnError(path, f"sheet {missing[0]!r} is missing",
+                                             column=missing[0])
+                return pd.read_excel(book, sheet_name=sheets, header=None, dtype=object)
+        except MissingColumnError:
+            raise
         except Exception as exc:
             raise TruncatedFileError(path, f"not a readable .xlsx workbook ({exc})") from exc
+
+
+def _usitc_sheet(raw: pd.DataFrame, path: Path, sheet: str) -> tuple[pd.DataFrame, list[str]]:
+    """Check one DataWeb sheet's row count; return (rows, year columns)."""
     if raw.shape[0] < 3 or raw.iat[1, 0] != "Data Row Count":
         raise MissingColumnError(path, f"sheet {sheet!r} lacks the 'Data Row Count' line",
                                  column=sheet)
@@ -151,8 +160,8 @@ def _usitc_sheet(path: Path, sheet: str) -> tuple[pd.DataFrame, list[str]]:
     return body, years
 
 
-def _usitc_long(path: Path, sheet: str, name: str) -> pd.DataFrame:
-    body, years = _usitc_sheet(path, sheet)
+def _usitc_long(raw: pd.DataFrame, path: Path, sheet: str, name: str) -> pd.DataFrame:
+    body, years = _usitc_sheet(raw, path, sheet)
     long = body.melt(id_vars=_USITC_KEYS, value_vars=years, var_name="year_col",
                      value_name=name)
     sup_cols = [f"{y}_Suppressed" for y in years if f"{y}_Suppressed" in body.columns]
@@ -181,11 +190,15 @@ def read_usitc(flow: str, path: Path | None = None) -> pd.DataFrame:
     """
     file_name, value_sheet, basis = _USITC_FILES[flow]
     path = path or source_path(USITC_ID, file_name)
+    periods = (("", "annual"), (" YTD", "Jan-Apr"))
+    sheets = _read_sheets(path, [name + suffix for suffix, _ in periods
+                                 for name in (value_sheet, "First Unit of Quantity")])
     frames = []
-    for suffix, period in (("", "annual"), (" YTD", "Jan-Apr")):
-        val = _usitc_long(path, value_sheet + suffix, "value")
+    for suffix, period in periods:
+        val = _usitc_long(sheets[value_sheet + suffix], path, value_sheet + suffix, "value")
         val["unit"] = val["Quantity Description"].str.replace("Value for: ", "", regex=False)
-        qty = _usitc_long(path, "First Unit of Quantity" + suffix, "quantity")
+        qty = _usitc_long(sheets["First Unit of Quantity" + suffix], path,
+                          "First Unit of Quantity" + suffix, "quantity")
         qty["unit"] = qty["Quantity Description"]
         keys = ["Country", "HTS Number", "Description", "unit", "year_col"]
         both = val.drop(columns=["Data Type", "Quantity Description", "suppressed"]).merge(

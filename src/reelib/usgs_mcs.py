@@ -21,7 +21,7 @@ import pandas as pd
 
 from reelib import observations as obs
 from reelib.corrections import apply_corrections
-from reelib.exceptions import SourceFormatError, UnparseableValueError
+from reelib.exceptions import SourceFormatError, TruncatedFileError, UnparseableValueError
 from reelib.io import read_csv_text, read_text, require_columns
 from reelib.sources import source_path
 from reelib.values import parse_value
@@ -76,8 +76,6 @@ def read_mcs2026_release(path: Path | None = None) -> pd.DataFrame:
     raw = read_csv_text(text, path)
     require_columns(raw, MCS2026_COLUMNS, path)
     if len(raw) < MCS2026_MIN_ROWS:
-        from reelib.exceptions import TruncatedFileError
-
         raise TruncatedFileError(path, f"{len(raw)} data rows, expected {MCS2026_MIN_ROWS}",
                                  fix="re-fetch it: `reelib fetch` checks the sha256")
     raw = apply_corrections(raw, MCS2026_ID, MCS2026_FILE, path=path)
