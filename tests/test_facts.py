@@ -2,10 +2,12 @@
 
 import json
 
+import pandas as pd
 import pytest
 
 from reelib import facts
 from reelib.exceptions import SelectionError
+from reelib.io import write_csv_atomic
 from reelib.index import format_fact
 
 
@@ -14,24 +16,50 @@ def _write(folder, report, doc):
     (folder / report / "facts.json").write_text(json.dumps(doc))
 
 
-def test_load_and_compare_with_the_previous_build(tmp_path):
+def _write_summary_facts(folder, rows):
+    tables = folder / "summary" / "tables"
+    tables.mkdir(parents=True, exist_ok=True)
+    write_csv_atomic(pd.DataFrame(rows), tables / "facts.csv")  # as Report.table writes it
+
+
+def test_load_and_compare_with_the_facts_the_last_summary_read(tmp_path):
     _write(tmp_path, "r", {"a": {"value": 71.1, "unit": "%", "label": "share"},
-                           "b": {"value": 5, "label": "n"}, "d": {"value": None}})
-    (tmp_path / "facts.previous.json").write_text(json.dumps(
-        {"r": {"a": {"value": 69.2, "label": "share"}, "c": {"value": 1, "label": "old"},
-               "d": {"value": None}}}))
+                           "b": {"value": 5, "label": "n"}, "d": {"value": None},
+                           "e": {"value": 5054.0}, "f": {"value": "Myanmar"}})
+    _write_summary_facts(tmp_path, [
+        {"report": "r", "key": "a", "value": 69.2, "label": "share"},
+        {"report": "r", "key": "c", "value": 1, "label": "old"},
+        {"report": "r", "key": "d", "value": None, "label": ""},
+        {"report": "r", "key": "e", "value": 5054.0, "label": ""},
+        {"report": "r", "key": "f", "value": "Burma", "label": ""}])
     cur = facts.load_report_facts(tmp_path, ["r"])
-    assert facts.fact(cur, "r", "a") == 71.1
+    assert facts.lookup(cur)("r", "a") == 71.1
     changes = facts.compare_facts(cur, facts.load_previous_facts(tmp_path)).set_index("key")
     assert changes.loc["a", "change"] == "+1.90"
     assert changes.loc["b", "change"] == "new" and changes.loc["c", "change"] == "removed"
+    assert changes.loc["f", "change"] == "changed"
     assert "d" not in changes.index  # missing in both builds is no change
+    assert "e" not in changes.index  # a float read back from the CSV is the same value
+
+
+def test_the_summary_snapshot_round_trips_without_changes(tmp_path):
+    _write(tmp_path, "r", {"a": {"value": 0.1 + 0.2}, "b": {"value": 36}, "c": {"value": None},
+                           "d": {"value": "Myanmar"}, "e": {"value": 2.13, "unit": "%"}})
+    cur = facts.load_report_facts(tmp_path, ["r"])
+    _write_summary_facts(tmp_path, cur)
+    assert facts.compare_facts(cur, facts.load_previous_facts(tmp_path)).empty
 
 
 def test_first_build_has_no_previous(tmp_path):
     _write(tmp_path, "r", {"a": {"value": 1}})
     assert facts.load_previous_facts(tmp_path) is None
     assert facts.compare_facts(facts.load_report_facts(tmp_path, ["r"]), None).empty
+
+
+def test_a_previous_snapshot_without_its_columns_is_named(tmp_path):
+    _write_summary_facts(tmp_path, [{"report": "r", "value": 1}])
+    with pytest.raises(SelectionError, match=r"facts.csv lacks column\(s\) \['key', 'label'\]"):
+        facts.load_previous_facts(tmp_path)
 
 
 def test_missing_report_or_fact_is_named(tmp_path):

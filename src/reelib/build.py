@@ -17,8 +17,9 @@ A failing notebook is kept at ``reports/_failed/<report>.ipynb`` (and ``.html``)
 reading, the error names the notebook, cell and exception, the previous good report of
 that name stays in place, reports that do not depend on it are still built, and the
 build exits non-zero. Finally ``reports/facts.json`` collects every report's facts
-(the previous build's are kept as ``facts.previous.json``) and ``reports/index.html``
-links every report with its key findings and the build's provenance.
+(the summary report compares them with the facts it was last written from) and
+``reports/index.html`` links every report with its key findings and the build's
+provenance.
 """
 
 from __future__ import annotations
@@ -333,9 +334,6 @@ def build_reports(names: list[str] | None = None, *, force: bool = False, jobs: 
                 stack.extend(by_name[n].needs)
         specs = [s for s in specs if s.name in wanted]
     specs = _order(specs)
-    facts_file = reports_dir / "facts.json"
-    if facts_file.exists():
-        shutil.copyfile(facts_file, reports_dir / "facts.previous.json")
     code = code_fingerprint()
     results: dict[str, ReportResult] = {}
     total = len(specs)

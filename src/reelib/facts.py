@@ -1,14 +1,20 @@
 """Read the facts the reports recorded, and compare them with the previous build.
 
 Each report writes ``reports/<report>/facts.json`` (``reelib.report.Report.fact``); the
-build collects them into ``reports/facts.json`` and keeps the previous build's as
-``reports/facts.previous.json``. The executive summary quotes only these facts.
+build collects them into ``reports/facts.json``. The executive summary quotes only these
+facts, and saves the ones it read as its table ``facts.csv``: the next build of the
+summary compares against that table, so "what changed" always means "since the facts
+the last summary was written from" -- however many builds skipped it in between, and
+whichever reports were rebuilt on their own.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -45,10 +51,26 @@ def load_report_facts(reports_dir: str | Path, reports: list[str]) -> pd.DataFra
     return _frame(doc)
 
 
-def load_previous_facts(reports_dir: str | Path) -> pd.DataFrame | None:
-    """The previous build's facts, or None on a first build."""
-    path = _resolve(reports_dir) / "facts.previous.json"
-    return _frame(json.loads(path.read_text())) if path.exists() else None
+def load_previous_facts(reports_dir: str | Path, report: str = "summary"
+                        ) -> pd.DataFrame | None:
+    """The facts ``report`` summarised when it was last built (its ``tables/facts.csv``),
+    or None when it has not been built before.
+
+    Values come back as text; ``compare_facts`` compares values as text.
+    """
+    path = _resolve(reports_dir) / report / "tables" / "facts.csv"
+    if not path.exists():
+        return None
+    previous = pd.read_csv(path, dtype="string", keep_default_na=False)
+    missing = [c for c in ("report", "key", "value", "label") if c not in previous.columns]
+    if missing:
+        raise SelectionError(f"{path} lacks column(s) {missing}; delete it to start afresh")
+    return previous.replace({"": None})
+
+
+def lookup(facts: pd.DataFrame) -> Callable[[str, str], Any]:
+    """``fact`` bound to ``facts``: ``f = lookup(facts); f("reserves", "world_rp_years")``."""
+    return partial(fact, facts)
 
 
 def fact(facts: pd.DataFrame, report: str, key: str):
@@ -69,8 +91,8 @@ def compare_facts(current: pd.DataFrame, previous: pd.DataFrame | None) -> pd.Da
                            suffixes=("", "_prev"), indicator=True)
     merged = merged[merged["report"].isin(set(current["report"]))]
     def same(a, b) -> bool:
-        if pd.isna(a) and pd.isna(b):
-            return True
+        if pd.isna(a) or pd.isna(b):
+            return pd.isna(a) and pd.isna(b)
         return str(a) == str(b)
 
     differs = [not same(a, b) for a, b in zip(merged["value"], merged["value_prev"])]
