@@ -11,6 +11,9 @@ figures and tables are only displayed. The report build passes a folder, and the
   source and edition -- the summary report and the index quote facts, never typed text;
 * every processed table the notebook loads (``load_table``) is listed in ``reads.json``
   with its sha256, so the build knows what the report depends on.
+
+Creating a ``Report`` also sets the house style: deterministic matplotlib output, and
+DataFrames displayed as readable tables (``reelib.formatting``).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from typing import Any
 import pandas as pd
 
 from reelib import config
+from reelib.formatting import show_tables_styled
 from reelib.io import write_bytes_atomic, write_csv_atomic, write_text_atomic
 
 _ACTIVE: Report | None = None
@@ -67,6 +71,7 @@ class Report:
         pd.set_option("display.max_colwidth", 160)
         pd.set_option("display.max_rows", 60)
         pd.set_option("display.precision", 3)
+        show_tables_styled()
         _ACTIVE = self
 
     @property
