@@ -27,6 +27,16 @@ def select_flows(trade: pd.DataFrame, *, reporter_iso3: str, flow: str, hs_code:
     return rows.reset_index(drop=True)
 
 
+def count_partners(trade: pd.DataFrame, *, reporter_iso3: str) -> int:
+    """How many partners a reporter's rows list (the world aggregate not counted)."""
+    rows = trade[(trade["reporter_iso3"] == reporter_iso3)
+                 & (trade["partner_entity"] != "world")]
+    if rows.empty:
+        raise SelectionError(f"no trade rows for reporter {reporter_iso3}; reporters: "
+                             f"{sorted(trade['reporter_iso3'].dropna().unique())}")
+    return int(rows["partner_iso3"].nunique())
+
+
 def partner_shares(rows: pd.DataFrame, measure: str = "value_usd") -> pd.DataFrame:
     """Each partner's share of the reporter's trade, per year.
 

@@ -9,16 +9,20 @@ from reelib.facts import fact
 
 def china_by_stage(facts: pd.DataFrame) -> pd.DataFrame:
     """China's share at each stage, as the reports recorded it (value, source, edition)."""
+    mine_year = fact(facts, "production-shares-rare-earths", "china_share_year")
+    trade_year = fact(facts, "trade-dependence", "china_share_us_2846_year")
+    partners = fact(facts, "trade-dependence", "usitc_n_partners")
     rows = [
         ("Reserves (USGS, upper bound)", "reserves", "china_reserves_share_pct"),
-        ("Mining, all rare earths (USGS)", "production-shares-rare-earths", "china_share_pct"),
+        (f"Mining, all rare earths (USGS, {mine_year})", "production-shares-rare-earths",
+         "china_share_pct"),
         ("Mining, magnet rare earths (IEA, 2024)", "supply-chain-stages",
          "china_mining_share_2024_pct"),
         ("Refining, magnet rare earths (IEA, 2024)", "supply-chain-stages",
          "china_refining_share_2024_pct"),
         ("Refining, IEA base case 2030", "supply-chain-stages", "china_refining_share_2030_pct"),
-        ("U.S. imports of RE compounds (USITC, 18 partners)", "trade-dependence",
-         "china_share_us_2846_imports_pct"),
+        (f"U.S. imports of RE compounds (USITC, {trade_year}, {partners} partners)",
+         "trade-dependence", "china_share_us_2846_imports_pct"),
     ]
     out = []
     for stage, report, key in rows:
