@@ -88,7 +88,8 @@ def style_table(df: pd.DataFrame, *, max_rows: int = MAX_ROWS) -> Styler:
     if text:  # words read from the left, sentences get room; numbers stay right-aligned
         styles = {}
         for c in text:
-            long = shown[c].astype("string").str.len().mean() > 40
+            lengths = shown[c].dropna().astype("string").str.len()
+            long = len(lengths) > 0 and float(lengths.mean()) > 40
             props = "text-align: left;" + (" min-width: 16em;" if long else "")
             styles[c] = [{"selector": sel, "props": props} for sel in ("td", "th")]
         styler = styler.set_table_styles(styles, overwrite=False)
