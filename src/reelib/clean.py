@@ -26,8 +26,11 @@ from reelib.sources import load_registry
 log = logging.getLogger(__name__)
 
 #: Tables also written as CSV (small enough to open in a spreadsheet).
-CSV_TABLES = ("production", "reserves", "prices_annual", "supply_stages", "us_salient",
-              "revisions", "production_latest", "reserves_latest", "cpi")
+# Every table is small enough to open in a spreadsheet (the largest, prices_daily, has
+# ~13,000 rows), so each gets a CSV beside its Parquet file.
+CSV_TABLES = ("production", "reserves", "prices_annual", "prices_daily", "trade",
+              "supply_stages", "us_salient", "revisions", "production_latest",
+              "reserves_latest", "cpi")
 
 
 def read_all_sources() -> dict[str, pd.DataFrame]:
