@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from reelib.formatting import column_formats, style_table
+from reelib.formatting import column_formats, fmt_p, style_table
 
 
 def test_formats_follow_column_names_and_sizes():
@@ -26,6 +26,8 @@ def test_table_hides_row_numbers_blanks_missing_and_formats_numbers():
     assert 'class="row_heading' not in html  # no index column
     indexed = style_table(df.set_index("country")).to_html()
     assert 'class="row_heading' in indexed  # a meaningful index stays
+    filtered = pd.DataFrame({"a": [1, 2, 3]}).iloc[[0, 2]]
+    assert 'class="row_heading' not in style_table(filtered).to_html()  # 0, 2: still row numbers
 
 
 def test_years_in_a_mixed_value_column_have_no_thousands_separator():
@@ -45,3 +47,12 @@ def test_long_tables_show_head_and_tail_and_say_so():
     html = style_table(df, max_rows=10).to_html()
     assert ">1904<" in html and ">2016<" in html and ">1960<" not in html
     assert "first and last 5 of 121 rows" in html
+
+
+def test_p_values_in_prose_and_the_docstring_examples():
+    import doctest
+
+    import reelib.formatting
+
+    assert fmt_p(0.0003) == "p < 0.001" and fmt_p(0.05) == "p = 0.050"
+    assert doctest.testmod(reelib.formatting).failed == 0

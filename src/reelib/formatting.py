@@ -20,6 +20,17 @@ from pandas.io.formats.style import Styler
 MAX_ROWS = 60  # longer tables show their first and last rows (the CSV has them all)
 
 
+def fmt_p(p: float) -> str:
+    """A p-value for prose: ``p = 0.012``, or ``p < 0.001`` rather than ``p = 0.000``.
+
+    >>> fmt_p(0.0123), fmt_p(5.96e-31), fmt_p(float("nan"))
+    ('p = 0.012', 'p < 0.001', 'p = n/a')
+    """
+    if p is None or not np.isfinite(p):
+        return "p = n/a"
+    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+
+
 def _is_year(name: str) -> bool:
     return name == "year" or name.endswith("_year") or name.startswith("year_")
 
@@ -66,6 +77,12 @@ def column_formats(df: pd.DataFrame) -> dict[str, str]:
     return formats
 
 
+def _is_row_numbers(index: pd.Index) -> bool:
+    """An unnamed integer index (0..n, or what is left of it after a filter)."""
+    return (not isinstance(index, pd.MultiIndex) and index.name is None
+            and pd.api.types.is_integer_dtype(index))
+
+
 def style_table(df: pd.DataFrame, *, max_rows: int = MAX_ROWS) -> Styler:
     """``df`` as a styled table for a report: formatted numbers, missing values blank,
     the index hidden when it is only row numbers. The table id is derived from the
@@ -81,7 +98,7 @@ def style_table(df: pd.DataFrame, *, max_rows: int = MAX_ROWS) -> Styler:
         plain = [c for c, f in formats.items() if "," in f]
         if years.any() and plain:
             styler = styler.format("{:.0f}", subset=pd.IndexSlice[years, plain], na_rep="")
-    if isinstance(df.index, pd.RangeIndex):
+    if _is_row_numbers(df.index):
         styler = styler.hide(axis="index")
     text = [c for c in df.columns if not pd.api.types.is_numeric_dtype(df[c])
             and not pd.api.types.is_datetime64_any_dtype(df[c])]
@@ -93,6 +110,10 @@ def style_table(df: pd.DataFrame, *, max_rows: int = MAX_ROWS) -> Styler:
             props = "text-align: left;" + (" min-width: 16em;" if long else "")
             styles[c] = [{"selector": sel, "props": props} for sel in ("td", "th")]
         styler = styler.set_table_styles(styles, overwrite=False)
+    dates = [c for c in df.columns if pd.api.types.is_datetime64_any_dtype(df[c])]
+    if dates:
+        nowrap = [{"selector": "td", "props": "white-space: nowrap;"}]
+        styler = styler.set_table_styles({c: nowrap for c in dates}, overwrite=False)
     digest = hashlib.sha256(shown.to_csv().encode())
     styler = styler.set_uuid(digest.hexdigest()[:10]).set_table_attributes(
         'class="dataframe reelib-table"')

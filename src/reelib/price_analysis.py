@@ -23,6 +23,7 @@ import pandas as pd
 
 from reelib import config
 from reelib.exceptions import InsufficientDataError, SelectionError
+from reelib.formatting import fmt_p
 
 EVENTS_FILE: Path = config.REFERENCE_DIR / "events.csv"
 
@@ -171,7 +172,7 @@ class TrendResult:
             "significant"
         return (f"Trend {self.pct_per_year:+.1f}% a year (95% CI per period "
                 f"{self.ci_low_pct:+.2f}% to {self.ci_high_pct:+.2f}%), {sig} at 5% "
-                f"(HAC t = {self.t_stat:.2f}, p = {self.p_value:.3f}, n = {self.n}).")
+                f"(HAC t = {self.t_stat:.2f}, {fmt_p(self.p_value)}, n = {self.n}).")
 
     def as_dict(self) -> dict:
         return {**asdict(self), "pct_per_year": self.pct_per_year}
@@ -245,9 +246,9 @@ class BreakResult:
             return "rejects" if p < 0.05 else "does not reject"
 
         text = (f"At {self.break_at} ({self.event_id}): the Chow test {verdict(self.chow_p)} a "
-                f"stable trend (F = {self.chow_f:.2f}, p = {self.chow_p:.3f}); allowing for "
+                f"stable trend (F = {self.chow_f:.2f}, {fmt_p(self.chow_p)}); allowing for "
                 f"autocorrelation, the HAC Wald test {verdict(self.wald_hac_p)} it "
-                f"(chi2 = {self.wald_hac_chi2:.2f}, p = {self.wald_hac_p:.3g}). The fitted "
+                f"(chi2 = {self.wald_hac_chi2:.2f}, {fmt_p(self.wald_hac_p)}). The fitted "
                 f"level shifts {self.level_shift_pct:+.0f}% at the break. n = {self.n_before} "
                 f"before, {self.n_after} after.")
         if min(self.n_before, self.n_after) < 12:
@@ -307,7 +308,7 @@ def cusum_test(df: pd.DataFrame, value: str, time: str = "year") -> dict:
                else "does not reject parameter stability")
     return {"statistic": float(stat), "p_value": float(p), "critical_5pct": float(crit5),
             "n": len(d), "reading": f"CUSUM of OLS residuals {verdict} (statistic {stat:.2f}, "
-                                    f"5% critical value {crit5:.2f}, p = {p:.3f}, n = {len(d)})."}
+                                    f"5% critical value {crit5:.2f}, {fmt_p(p)}, n = {len(d)})."}
 
 
 def break_date(event_date, frequency: str):

@@ -27,7 +27,7 @@ from typing import Any
 import pandas as pd
 
 from reelib import config
-from reelib.formatting import show_tables_styled
+from reelib.formatting import fmt_p, show_tables_styled  # noqa: F401 (fmt_p for notebooks)
 from reelib.io import write_bytes_atomic, write_csv_atomic, write_text_atomic
 
 _ACTIVE: Report | None = None
