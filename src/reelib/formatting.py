@@ -12,6 +12,7 @@ precision.
 from __future__ import annotations
 
 import hashlib
+import math
 
 import numpy as np
 import pandas as pd
@@ -32,6 +33,9 @@ def fmt_p(p: float) -> str:
 
 
 def _is_year(name: str) -> bool:
+    """A calendar year (``year``, ``first_year``), not a rate (``trend_pct_per_year``)."""
+    if "per_year" in name or "pct" in name:
+        return False
     return name == "year" or name.endswith("_year") or name.startswith("year_")
 
 
@@ -40,12 +44,17 @@ def _is_p_value(name: str) -> bool:
 
 
 def _decimals(values: pd.Series) -> int:
+    """Decimals that show the column's smallest value to three significant digits (0-3)."""
     v = values.dropna().abs()
-    v = v[np.isfinite(v)]
+    v = v[np.isfinite(v) & (v > 0)]
     if v.empty or (v == v.round()).all():
         return 0
-    top = v.max()
-    return 3 if top < 1 else 2 if top < 100 else 1 if top < 10_000 else 0
+    return int(min(3, max(0, 2 - math.floor(math.log10(v.min())))))
+
+
+def _format_p(p: float) -> str:
+    """A p-value cell of an HTML table (a formatter's output is not escaped for us)."""
+    return "" if pd.isna(p) else "&lt;0.0001" if p < 0.0001 else f"{p:.4f}"
 
 
 def column_formats(df: pd.DataFrame) -> dict[str, str]:
@@ -92,12 +101,15 @@ def style_table(df: pd.DataFrame, *, max_rows: int = MAX_ROWS) -> Styler:
         half = max_rows // 2
         shown = pd.concat([df.head(half), df.tail(half)])
     formats = column_formats(df)
-    styler = shown.style.format(formats, na_rep="")
+    styler = shown.style.format(
+        {c: _format_p if _is_p_value(str(c).lower()) else f for c, f in formats.items()},
+        na_rep="", escape="html")
     if "unit" in df.columns:  # a year in a column of mixed quantities reads 2017, not 2,017
         years = shown["unit"].isin(["year", "years"])
         plain = [c for c, f in formats.items() if "," in f]
         if years.any() and plain:
-            styler = styler.format("{:.0f}", subset=pd.IndexSlice[years, plain], na_rep="")
+            styler = styler.format("{:.0f}", subset=pd.IndexSlice[years, plain], na_rep="",
+                                   escape="html")
     if _is_row_numbers(df.index):
         styler = styler.hide(axis="index")
     text = [c for c in df.columns if not pd.api.types.is_numeric_dtype(df[c])
@@ -107,7 +119,9 @@ def style_table(df: pd.DataFrame, *, max_rows: int = MAX_ROWS) -> Styler:
         for c in text:
             lengths = shown[c].dropna().astype("string").str.len()
             long = len(lengths) > 0 and float(lengths.mean()) > 40
-            props = "text-align: left;" + (" min-width: 16em;" if long else "")
+            short = len(lengths) == 0 or int(lengths.max()) <= 16  # codes, ids: keep whole
+            props = "text-align: left;" + (" min-width: 16em;" if long else "") + (
+                " white-space: nowrap;" if short else "")
             styles[c] = [{"selector": sel, "props": props} for sel in ("td", "th")]
         styler = styler.set_table_styles(styles, overwrite=False)
     dates = [c for c in df.columns if pd.api.types.is_datetime64_any_dtype(df[c])]
