@@ -21,6 +21,8 @@ def china_by_stage(facts: pd.DataFrame) -> pd.DataFrame:
         ("Refining, magnet rare earths (IEA, 2024)", "supply-chain-stages",
          "china_refining_share_2024_pct"),
         ("Refining, IEA base case 2030", "supply-chain-stages", "china_refining_share_2030_pct"),
+        ("Magnets (secondary compilation, 2024)", "supply-chain-stages",
+         "secondary_china_magnets_share_pct"),
         (f"U.S. imports of RE compounds (USITC, {trade_year}, {partners} partners)",
          "trade-dependence", "china_share_us_2846_imports_pct"),
     ]
