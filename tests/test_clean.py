@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 
 from reelib import clean
-from reelib.exceptions import EncodingError, ReelibError, UnknownCountryError
+from reelib.exceptions import (EncodingError, MissingColumnError, ReelibError,
+                               TruncatedFileError, UnknownCountryError, UnparseableValueError)
 from reelib.io import write_parquet_atomic
 
 
@@ -56,6 +57,25 @@ class TestBadInputLeavesProcessedTablesUntouched:
         monkeypatch.setattr(clean.mcs, "read_mcs2026_release", lambda: real(bad))
         before = _digests(out_dir)
         with pytest.raises(EncodingError):
+            clean.clean_all(out_dir)
+        assert _digests(out_dir) == before
+
+    @pytest.mark.parametrize("source_id, file, reader, corrupt, error", [
+        ("usgs-mcs-2026", "MCS2026_Commodities_Data.csv", "read_mcs2026_release",
+         lambda b: b[: len(b) // 2], TruncatedFileError),
+        ("usgs-mcs-2026", "MCS2026_Commodities_Data.csv", "read_mcs2026_release",
+         lambda b: b.replace(b",Statistics_detail,", b",Detail,", 1), MissingColumnError),
+        ("usgs-mcs-2025", "mcs2025-rare-earths_world_transcribed.csv", "read_mcs2025_world",
+         lambda b: b.replace(b",255000,", b",255O00,"), UnparseableValueError),
+    ], ids=["truncated file", "renamed column", "unparseable number"])
+    def test_corrupt_source_file(self, out_dir, scratch_copy, monkeypatch, source_id, file,
+                                 reader, corrupt, error):
+        bad = scratch_copy(source_id, file)
+        bad.write_bytes(corrupt(bad.read_bytes()))
+        real = getattr(clean.mcs, reader)
+        monkeypatch.setattr(clean.mcs, reader, lambda: real(bad))
+        before = _digests(out_dir)
+        with pytest.raises(error, match=file):
             clean.clean_all(out_dir)
         assert _digests(out_dir) == before
 
