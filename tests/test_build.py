@@ -99,12 +99,16 @@ def test_one_real_report_end_to_end(tmp_path, processed):
     assert b"<dc:date>" not in svg
     index = (out / "index.html").read_text()
     assert "Rare-earth reserves against production" in index and "sha256" in index
-    # unchanged inputs: skipped; forced: identical figure bytes
+    # unchanged inputs: skipped; forced: identical figures, tables and HTML page
     again = build.build_reports(["reserves"], reports_dir=out, jobs=1, echo=lambda *a: None)
     assert [r.status for r in again.results] == ["up to date"]
+    page = (folder / "reserves.html").read_bytes()
+    tables = {p.name: p.read_bytes() for p in (folder / "tables").iterdir()}
     build.build_reports(["reserves"], reports_dir=out, jobs=1, force=True, echo=lambda *a: None)
     assert (folder / "figures" / "reserves-by-edition.svg").read_bytes() == svg
     assert (folder / "figures" / "reserves-by-edition.png").read_bytes() == png
+    assert {p.name: p.read_bytes() for p in (folder / "tables").iterdir()} == tables
+    assert (folder / "reserves.html").read_bytes() == page
 
 
 @pytest.mark.slow

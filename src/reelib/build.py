@@ -208,6 +208,9 @@ def _html(notebook: Path, out: Path, *, hide_code: bool = True) -> None:
     from nbconvert import HTMLExporter
 
     nb = nbformat.read(notebook, as_version=4)
+    for cell in nb.cells:  # papermill gives this cell a random id; the page must not change
+        if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
+            cell["id"] = "injected-parameters"
     exporter = HTMLExporter(exclude_input=hide_code, exclude_input_prompt=True,
                             exclude_output_prompt=True)
     exporter.log.setLevel("ERROR")  # its missing-alt warning: we fill the alt text below
