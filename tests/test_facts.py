@@ -62,6 +62,15 @@ def test_a_previous_snapshot_without_its_columns_is_named(tmp_path):
         facts.load_previous_facts(tmp_path)
 
 
+def test_a_facts_source_and_edition_are_readable(tmp_path):
+    _write(tmp_path, "r", {"a": {"value": 69.2, "source": "USGS", "edition": "MCS 2026"}})
+    cur = facts.load_report_facts(tmp_path, ["r"])
+    assert facts.fact_field(cur, "r", "a", "edition") == "MCS 2026"
+    assert facts.fact_field(cur, "r", "a", "source") == "USGS"
+    with pytest.raises(SelectionError, match="unknown fact field 'year'"):
+        facts.fact_field(cur, "r", "a", "year")
+
+
 def test_missing_report_or_fact_is_named(tmp_path):
     _write(tmp_path, "r", {"a": {"value": 1}})
     with pytest.raises(SelectionError, match="'zz'"):

@@ -75,11 +75,18 @@ def lookup(facts: pd.DataFrame) -> Callable[[str, str], Any]:
 
 def fact(facts: pd.DataFrame, report: str, key: str):
     """One fact's value; ``SelectionError`` lists the report's keys when it is missing."""
+    return fact_field(facts, report, key, "value")
+
+
+def fact_field(facts: pd.DataFrame, report: str, key: str, field: str):
+    """One field of a fact (``value``, ``unit``, ``label``, ``source``, ``edition``)."""
+    if field not in _COLUMNS[2:]:
+        raise SelectionError(f"unknown fact field {field!r}; fields: {_COLUMNS[2:]}")
     row = facts[(facts["report"] == report) & (facts["key"] == key)]
     if row.empty:
         keys = sorted(facts.loc[facts["report"] == report, "key"])
         raise SelectionError(f"report {report!r} has no fact {key!r}; it has {keys}")
-    return row["value"].iloc[0]
+    return row[field].iloc[0]
 
 
 def compare_facts(current: pd.DataFrame, previous: pd.DataFrame | None) -> pd.DataFrame:

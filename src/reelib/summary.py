@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from reelib.facts import fact
+from reelib.facts import fact, fact_field
 
 
 def china_by_stage(facts: pd.DataFrame) -> pd.DataFrame:
@@ -26,13 +26,26 @@ def china_by_stage(facts: pd.DataFrame) -> pd.DataFrame:
         (f"U.S. imports of RE compounds (USITC, {trade_year}, {partners} partners)",
          "trade-dependence", "china_share_us_2846_imports_pct"),
     ]
-    out = []
-    for stage, report, key in rows:
-        f = facts[(facts["report"] == report) & (facts["key"] == key)].iloc[0]
-        out.append({"stage": stage, "share_pct": float(fact(facts, report, key)),
-                    "label": f["label"], "source": f["source"], "edition": f["edition"],
-                    "report": report})
+    out = [{"stage": stage, "share_pct": float(fact(facts, report, key)),
+            **{k: fact_field(facts, report, key, k) for k in ("label", "source", "edition")},
+            "report": report} for stage, report, key in rows]
     return pd.DataFrame(out)
+
+
+def sources_text(stages: pd.DataFrame) -> str:
+    """The distinct 'source edition' pairs of ``china_by_stage`` rows, in order, for a caption.
+
+    >>> sources_text(pd.DataFrame({"source": ["USGS", "USGS", "IEA"],
+    ...                            "edition": ["MCS 2026", "MCS 2026", None]}))
+    'USGS MCS 2026; IEA'
+    """
+    seen: list[str] = []
+    for source, edition in zip(stages["source"], stages["edition"]):
+        text = " ".join(str(x) for x in (source, edition) if x is not None and not pd.isna(x)
+                        and str(x))
+        if text and text not in seen:
+            seen.append(text)
+    return "; ".join(seen)
 
 
 def price_moves(facts: pd.DataFrame, elements: list[str]) -> pd.DataFrame:
