@@ -77,7 +77,7 @@ bench: env ## print speed and memory figures of the pipeline
 .PHONY: lint
 lint: env ## check style with ruff (installed on first use)
 	$(PY) -m ruff --version >/dev/null 2>&1 || $(PY) -m pip install --quiet ruff
-	$(PY) -m ruff check src tests --select E,F,W --line-length 99 --exclude "*.ipynb"
+	$(PY) -m ruff check src tests notebooks --select E,F,W --line-length 99
 
 .PHONY: lab
 lab: env ## start JupyterLab (installed on first use; kept out of the build environment)
