@@ -314,10 +314,20 @@ def plot_claims(evidence: pd.DataFrame, *, title: str, caption: str) -> Figure:
 
 
 def plot_stage_bars(stages: pd.DataFrame, *, title: str, caption: str) -> Figure:
-    """Horizontal bars of China's share at each stage (value labels on the bars)."""
+    """Horizontal bars of China's share at each stage (value labels on the bars).
+
+    Rows whose ``source`` names a secondary compilation are drawn hatched and pale: a cited
+    figure, not one the project measured.
+    """
     d = stages.iloc[::-1]
     fig, ax = plt.subplots(figsize=(10, 0.55 * len(d) + 1.4))
+    cited = (d["source"].astype("string").str.contains("secondary", case=False).fillna(False)
+             .to_numpy(dtype=bool) if "source" in d.columns else [False] * len(d))
     bars = ax.barh(d["stage"], d["share_pct"], color=COUNTRY_COLORS["CHN"], height=0.6)
+    for bar, is_cited in zip(bars, cited):
+        if is_cited:
+            bar.set_alpha(0.45)
+            bar.set_hatch("//")
     for bar, v in zip(bars, d["share_pct"]):
         ax.text(bar.get_width() + 1, bar.get_y() + bar.get_height() / 2, f"{v:.0f}%",
                 va="center", fontsize=9)
