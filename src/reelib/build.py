@@ -42,7 +42,7 @@ import yaml
 from reelib import config
 from reelib.exceptions import (MissingArtefactError, NotebookExecutionError, ParameterError,
                                RegistryError, ReelibError)
-from reelib.io import write_text_atomic
+from reelib.io import sha256_file, write_text_atomic
 
 FAILED_DIR = "_failed"
 #: Kernels log only critical messages: their routine TCP and shutdown warnings would bury
@@ -162,10 +162,6 @@ def notebook_declarations(notebook: Path) -> dict[str, list[str]]:
 # --- fingerprints -------------------------------------------------------------------------
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def code_fingerprint() -> str:
     """sha256 over reelib's source and reference files (what a report's code depends on)."""
     h = hashlib.sha256()
@@ -181,8 +177,8 @@ def _fingerprint(spec: ReportSpec, reports_dir: Path, code: str) -> dict[str, An
     deps = {}
     for dep in spec.needs:
         facts = reports_dir / dep / "facts.json"
-        deps[dep] = _sha256(facts) if facts.exists() else ""
-    return {"notebook_sha256": _sha256(spec.notebook), "parameters": spec.parameters,
+        deps[dep] = sha256_file(facts) if facts.exists() else ""
+    return {"notebook_sha256": sha256_file(spec.notebook), "parameters": spec.parameters,
             "code_sha256": code, "needs_facts_sha256": deps}
 
 
@@ -196,7 +192,7 @@ def is_up_to_date(spec: ReportSpec, reports_dir: Path, code: str) -> bool:
         return False
     for table, sha in manifest.get("reads", {}).items():
         path = config.PROCESSED_DIR / f"{table}.parquet"
-        if not path.exists() or _sha256(path) != sha:
+        if not path.exists() or sha256_file(path) != sha:
             return False
     return True
 

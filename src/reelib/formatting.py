@@ -1,4 +1,4 @@
-"""How reports show tables: readable numbers, no row numbers, full citations.
+"""How reports show numbers: in tables (readable, no row numbers) and in prose.
 
 A report's reader should not meet ``350000.0``, ``7.429`` or a column of row numbers.
 ``style_table`` turns a tidy frame into a styled HTML table whose number formats follow
@@ -30,6 +30,16 @@ def fmt_p(p: float) -> str:
     if p is None or not np.isfinite(p):
         return "p = n/a"
     return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+
+
+def fmt_pct(x: float | None, decimals: int = 0) -> str:
+    """Format a percentage for prose: 71.05 -> '71%'; missing -> 'n/a'."""
+    return "n/a" if x is None or pd.isna(x) else f"{x:.{decimals}f}%"
+
+
+def fmt_num(x: float | None, decimals: int = 0) -> str:
+    """Format a number with thousands separators for prose; missing -> 'n/a'."""
+    return "n/a" if x is None or pd.isna(x) else f"{x:,.{decimals}f}"
 
 
 def _is_year(name: str) -> bool:

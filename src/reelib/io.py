@@ -11,6 +11,7 @@ are written without timestamps, so re-running on the same inputs gives identical
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import tempfile
@@ -60,6 +61,11 @@ def read_csv_text(text: str, path: Path, **kwargs) -> pd.DataFrame:
     except pd.errors.ParserError as exc:
         raise TruncatedFileError(path, f"CSV does not parse ({exc})",
                                  fix="re-fetch it: `reelib fetch` checks the sha256") from exc
+
+
+def sha256_file(path: Path) -> str:
+    """The sha256 of a file's bytes (how the build and reports name an input's version)."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def read_json(path: Path) -> object:

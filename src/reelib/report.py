@@ -18,7 +18,6 @@ DataFrames displayed as readable tables (``reelib.formatting``).
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 from pathlib import Path
@@ -27,8 +26,12 @@ from typing import Any
 import pandas as pd
 
 from reelib import config
-from reelib.formatting import fmt_p, show_tables_styled  # noqa: F401 (fmt_p for notebooks)
-from reelib.io import write_bytes_atomic, write_csv_atomic, write_text_atomic
+from reelib.formatting import fmt_num, fmt_p, fmt_pct, show_tables_styled
+from reelib.io import sha256_file, write_bytes_atomic, write_csv_atomic, write_text_atomic
+
+#: Notebooks import the prose formatters from here, next to ``Report`` and ``say``.
+__all__ = ["Report", "active_report", "configure_matplotlib", "fmt_num", "fmt_p", "fmt_pct",
+           "say"]
 
 _ACTIVE: Report | None = None
 
@@ -133,7 +136,7 @@ class Report:
 
     def record_read(self, table: str, path: Path) -> None:
         """Note that the notebook read processed table ``table`` (called by load_table)."""
-        self.reads[table] = hashlib.sha256(path.read_bytes()).hexdigest()
+        self.reads[table] = sha256_file(path)
         self._flush()
 
     def _flush(self) -> None:
@@ -150,13 +153,3 @@ def say(text: str):
     from IPython.display import Markdown
 
     return Markdown(text)
-
-
-def fmt_pct(x: float | None, decimals: int = 0) -> str:
-    """Format a percentage for prose: 71.05 -> '71%'; missing -> 'n/a'."""
-    return "n/a" if x is None or pd.isna(x) else f"{x:.{decimals}f}%"
-
-
-def fmt_num(x: float | None, decimals: int = 0) -> str:
-    """Format a number with thousands separators for prose; missing -> 'n/a'."""
-    return "n/a" if x is None or pd.isna(x) else f"{x:,.{decimals}f}"
