@@ -68,11 +68,11 @@ unit: env ## quick tests only (no notebooks, no report build)
 .PHONY: snapshots
 snapshots: env ## re-record the key numbers nbval compares (after an intended change)
 	$(REELIB) build --jobs $(JOBS)
-	$(PY) -m reelib.snapshots
+	$(PY) -m reelib.build.snapshots
 
 .PHONY: bench
 bench: env ## print speed and memory figures of the pipeline
-	$(PY) -m reelib.benchmark
+	$(PY) -m reelib.build.benchmark
 
 .PHONY: lint
 lint: env ## check style with ruff (installed on first use)

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from reelib import config
-from reelib.clean import clean_all, load_table
-from reelib.sources import source_path
+from reelib.processed.pipeline import clean_all
+from reelib.processed.store import load_table
+from reelib.sources.fetch import source_path
 
 
 def pytest_configure(config):

@@ -1,12 +1,35 @@
 """reelib: clean, harmonise and report on published rare-earth data.
 
-The public API is re-exported here; each concern lives in its own module.
+The package is layered like the data's journey (each layer imports only from layers
+before it):
+
+    files -> sources -> reference -> readers -> processed -> analysis -> present -> build
+
+The few names below are re-exported lazily, so ``import reelib`` (and the ``reelib``
+command) stays light: nothing heavy is imported until it is used.
 """
 
-from reelib.clean import clean_all, load_table  # noqa: F401
-from reelib.countries import harmonise_countries  # noqa: F401
-from reelib.exceptions import ReelibError  # noqa: F401
-from reelib.sources import fetch_sources, load_registry, source_path  # noqa: F401
-from reelib.tables import latest_view  # noqa: F401
+from __future__ import annotations
+
+import importlib
 
 __version__ = "0.1.0"
+
+_EXPORTS = {
+    "ReelibError": "reelib.exceptions",
+    "load_registry": "reelib.sources.registry",
+    "fetch_sources": "reelib.sources.fetch",
+    "source_path": "reelib.sources.fetch",
+    "harmonise_countries": "reelib.reference.countries",
+    "clean_all": "reelib.processed.pipeline",
+    "load_table": "reelib.processed.store",
+    "latest_view": "reelib.processed.tables",
+    "Report": "reelib.present.report",
+}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module 'reelib' has no attribute {name!r}")

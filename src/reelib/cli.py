@@ -24,7 +24,7 @@ log = logging.getLogger("reelib")
 
 
 def _cmd_fetch(args: argparse.Namespace) -> None:
-    from reelib.sources import fetch_sources
+    from reelib.sources.fetch import fetch_sources
 
     t0 = time.perf_counter()
     paths = fetch_sources(args.source_ids or None, allow_download=not args.offline)
@@ -33,7 +33,7 @@ def _cmd_fetch(args: argparse.Namespace) -> None:
 
 
 def _cmd_clean(args: argparse.Namespace) -> None:
-    from reelib.clean import clean_all
+    from reelib.processed.pipeline import clean_all
 
     t0 = time.perf_counter()
     built = clean_all()
@@ -48,7 +48,7 @@ def _cmd_data(args: argparse.Namespace) -> None:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    from reelib.build import build_reports
+    from reelib.build.schedule import build_reports
 
     if not args.skip_data:
         _cmd_data(args)
@@ -57,14 +57,14 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 
 def _cmd_sources(args: argparse.Namespace) -> None:
-    from reelib.sources import load_registry
+    from reelib.sources.registry import load_registry
 
     for sid, s in load_registry().items():
         print(f"{sid:58s} {s.kind:9s} {s.edition:32s} {len(s.files):3d} file(s)  {s.licence}")
 
 
 def _cmd_params(args: argparse.Namespace) -> None:
-    from reelib.build import notebook_parameters
+    from reelib.build.parameters import notebook_parameters
 
     for p in notebook_parameters(args.notebook).values():
         print(f"{p['name']}: {p['type']} = {p['default']}   # {p['help']}")

@@ -94,6 +94,10 @@ class UnknownCountryError(SourceFormatError):
     """Raised when a country name has no ISO3 code and no entry in the overrides file."""
 
 
+class StaleCorrectionError(SourceFormatError):
+    """Raised when a registered correction does not match the file it is meant for."""
+
+
 class DuplicateKeyError(ReelibError):
     """Raised when a table has more than one row for a key that must be unique."""
 

@@ -1,0 +1,47 @@
+"""Concentration measures shared by every share table: ranks, HHI bounds, HHI bands.
+
+Production, supply-chain stages and trade partners all have named rows plus an
+unallocated remainder ("Other countries", "Rest of world", "Areas, nes"). The remainder
+hides producers, so the Herfindahl-Hirschman index is an interval:
+
+* lower bound: the remainder is spread over many tiny producers (adds nothing);
+* upper bound: the remainder is one producer (adds its share squared).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+#: U.S. merger-guidelines (2023) bands of the HHI (0-10,000).
+HHI_HIGHLY_CONCENTRATED = 1800
+HHI_MODERATELY_CONCENTRATED = 1000
+
+
+def hhi_bounds(shares: pd.Series, remainder: float) -> tuple[float, float]:
+    """(lower, upper) HHI on the 0-10,000 scale from named shares and a remainder.
+
+    ``shares`` and ``remainder`` are fractions of the total (0-1).
+
+    >>> hhi_bounds(pd.Series([0.5, 0.25]), 0.25)
+    (3125.0, 3750.0)
+    """
+    low = 10_000 * float((shares**2).sum())
+    return low, low + 10_000 * remainder**2
+
+
+def rank_within(df: pd.DataFrame, by: str | list[str], value: str,
+                mask: pd.Series) -> pd.Series:
+    """Rank of ``value`` (1 = largest, ties share the best rank) within each ``by`` group,
+    for the rows where ``mask`` holds; missing elsewhere (``Int64``)."""
+    ranks = (df[mask].groupby(by)[value].rank(ascending=False, method="min")
+             .astype("Int64"))
+    return ranks.reindex(df.index)
+
+
+def hhi_band(hhi: float) -> str:
+    """Classify an HHI (0-10,000) by the U.S. merger-guidelines bands (2023)."""
+    if hhi > HHI_HIGHLY_CONCENTRATED:
+        return "highly concentrated"
+    if hhi >= HHI_MODERATELY_CONCENTRATED:
+        return "moderately concentrated"
+    return "unconcentrated"

@@ -1,0 +1,235 @@
+"""Price series: selection, deflation, resampling, returns, volatility, agreement.
+
+Deflation happens here, on top of the cleaned nominal prices (never inside them): real
+prices are in constant dollars of ``base_year`` using the annual mean of monthly CPI-U
+(FRED CPIAUCSL, seasonally adjusted). Chinese domestic prices are in yuan and are not
+deflated with a U.S. index; they are compared with dollar prices only as indices.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from reelib.exceptions import InsufficientDataError, SelectionError
+from reelib.readers.daily_prices import CHINA_ID, KOMIS_ID
+from reelib.reference.events import events_for, load_events
+
+# --- CPI and deflation ----------------------------------------------------------------------
+
+
+def annual_cpi(cpi: pd.DataFrame) -> pd.DataFrame:
+    """Annual mean of the monthly index, with the number of months it averages."""
+    g = cpi.assign(year=cpi["month"].dt.year).groupby("year")["cpi_index_1982_84"]
+    return pd.DataFrame({"cpi": g.mean(), "n_months": g.count()}).reset_index()
+
+
+def deflate(df: pd.DataFrame, cpi: pd.DataFrame, base_year: int, *,
+            value: str = "price_usd_per_kg", year: str = "year") -> pd.DataFrame:
+    """Add ``real_usd_per_kg`` (constant ``base_year`` dollars) and ``cpi_months``.
+
+    Years without CPI get a missing real price; ``cpi_months`` < 12 marks a partial-year
+    deflator (2025 has 10 months: no October release, no December yet).
+    """
+    ann = annual_cpi(cpi)
+    base = ann.loc[ann["year"] == base_year, "cpi"]
+    if base.empty:
+        raise SelectionError(f"no CPI for base year {base_year}; CPI covers "
+                             f"{ann['year'].min()}-{ann['year'].max()}")
+    merged = df.merge(ann.rename(columns={"year": year}), on=year, how="left")
+    return merged.assign(real_usd_per_kg=merged[value] * float(base.iloc[0]) / merged["cpi"],
+                         cpi_months=merged["n_months"].astype("Int64")).drop(
+        columns=["cpi", "n_months"])
+
+
+# --- series selection -------------------------------------------------------------------------
+
+
+def annual_series(prices: pd.DataFrame, element: str, basis: str = "annual_average"
+                  ) -> pd.DataFrame:
+    """One value per year for ``element`` on one basis, from the newest edition.
+
+    Output: year, price_usd_per_kg, low, high, edition, purity_pct, is_estimate,
+    n_editions (how many editions print that year). Current dollars only.
+    """
+    rows = prices[(prices["element"] == element) & (prices["price_basis"] == basis)
+                  & prices["dollar_year"].isna() & prices["price_usd_per_kg"].notna()]
+    if rows.empty:
+        raise SelectionError(f"no {basis} prices for {element!r}")
+    rows = rows.sort_values(["year", "edition_published"])
+    n = rows.groupby("year")["edition"].nunique()
+    last = rows.groupby("year").tail(1).set_index("year")
+    return pd.DataFrame({
+        "year": last.index.astype(int), "price_usd_per_kg": last["price_usd_per_kg"].to_numpy(),
+        "low": last["price_low_usd_per_kg"].to_numpy(),
+        "high": last["price_high_usd_per_kg"].to_numpy(), "edition": last["edition"].to_numpy(),
+        "purity_pct": last["purity_pct"].to_numpy(), "is_estimate": last["is_estimate"].to_numpy(),
+        "n_editions": n.loc[last.index].to_numpy(),
+    }).reset_index(drop=True)
+
+
+def daily_series(daily: pd.DataFrame, element: str, source_id: str) -> pd.DataFrame:
+    """Daily prices of one element from one source: date, price, currency, flags."""
+    rows = daily[(daily["element"] == element) & (daily["source_id"] == source_id)]
+    if rows.empty:
+        raise SelectionError(f"no daily {element!r} prices from {source_id!r}")
+    cny = rows["price_cny_per_kg"].notna().all()
+    return pd.DataFrame({
+        "date": rows["date"].to_numpy(),
+        "price": (rows["price_cny_per_kg"] if cny else rows["price_usd_per_kg"]).astype(float)
+        .to_numpy(),
+        "currency": "CNY" if cny else "USD",
+        "is_range_inconsistent": rows["is_range_inconsistent"].to_numpy(),
+    }).sort_values("date").reset_index(drop=True)
+
+
+def to_monthly(daily: pd.DataFrame) -> pd.DataFrame:
+    """Monthly mean of daily prices (month start), with the number of quotes per month."""
+    s = daily.set_index("date")["price"]
+    g = s.resample("MS")
+    out = pd.DataFrame({"price": g.mean(), "n_days": g.count()}).reset_index().rename(
+        columns={"date": "month"})
+    return out[out["n_days"] > 0].reset_index(drop=True)
+
+
+def log_returns(monthly: pd.DataFrame) -> pd.DataFrame:
+    """Monthly log returns (in %) of consecutive months with prices."""
+    s = monthly.set_index("month")["price"]
+    r = 100 * np.log(s).diff()
+    return pd.DataFrame({"month": r.index, "log_return_pct": r.to_numpy()}).dropna(
+        ).reset_index(drop=True)
+
+
+def rolling_volatility(returns: pd.DataFrame, window: int = 12) -> pd.DataFrame:
+    """Rolling standard deviation of monthly log returns (% per month) and annualised."""
+    if len(returns) < window:
+        raise InsufficientDataError(f"{len(returns)} monthly returns, window is {window}")
+    sd = returns["log_return_pct"].rolling(window).std(ddof=1)
+    return pd.DataFrame({"month": returns["month"], "vol_monthly_pct": sd,
+                         "vol_annualised_pct": sd * math.sqrt(12)}).dropna().reset_index(
+        drop=True)
+
+
+# --- cross-source agreement ---------------------------------------------------------------------
+
+
+def cross_source_annual(annual_usd: pd.DataFrame, daily_sources: dict[str, pd.DataFrame],
+                        base_year: int) -> pd.DataFrame:
+    """Annual means of each source side by side, as indices (base_year = 100).
+
+    ``annual_usd``: output of ``annual_series``; ``daily_sources``: {label: daily_series}.
+    Also gives, where a yuan and a dollar series overlap, the implied yuan per dollar
+    (domestic CNY price / USGS USD price), which folds together the exchange rate, VAT
+    and any difference of grade or delivery terms.
+    """
+    frames = [annual_usd.loc[:, ["year", "price_usd_per_kg"]].rename(
+        columns={"price_usd_per_kg": "price"}).assign(series="USGS/Argus annual average",
+                                                      currency="USD")]
+    for label, d in daily_sources.items():
+        ann = d.assign(year=d["date"].dt.year).groupby("year")["price"].agg(["mean", "count"])
+        ann = ann[ann["count"] >= 60].reset_index().rename(columns={"mean": "price"})
+        frames.append(ann.loc[:, ["year", "price"]].assign(series=label,
+                                                           currency=d["currency"].iloc[0]))
+    long = pd.concat(frames, ignore_index=True)
+    base = long[long["year"] == base_year].set_index("series")["price"]
+    long = long.assign(index=100 * long["price"] / long["series"].map(base))
+    return long.sort_values(["series", "year"]).reset_index(drop=True)
+
+
+def implied_cny_per_usd(cross: pd.DataFrame) -> pd.DataFrame:
+    """Yuan price / dollar price per year where both a CNY and the USGS series exist."""
+    usd = cross[cross["series"] == "USGS/Argus annual average"].set_index("year")["price"]
+    cny = cross[cross["currency"] == "CNY"].set_index("year")["price"]
+    both = pd.concat({"cny_per_kg": cny, "usd_per_kg": usd}, axis=1).dropna()
+    return both.assign(implied_cny_per_usd=both["cny_per_kg"] / both["usd_per_kg"]).reset_index()
+
+
+# --- everything one price report needs ---------------------------------------------------------
+
+#: Daily sources and how the report labels them.
+DAILY_SOURCES = {
+    CHINA_ID: "China domestic (CNY, inferred units)",
+    KOMIS_ID: "KOMIS FOB China (USD)",
+}
+
+
+@dataclass
+class PriceInputs:
+    """The series one element's price report uses; empty where the data have none."""
+
+    element: str
+    base_year: int
+    annual: pd.DataFrame | None  # annual averages, newest edition, with real prices
+    yearend: pd.DataFrame | None  # MCS 2016 year-end ranges, with real prices
+    overlaps: pd.DataFrame | None  # other editions' values for the same years
+    daily: dict[str, pd.DataFrame]  # label -> daily prices
+    monthly: dict[str, pd.DataFrame]  # label -> monthly means (with currency)
+    unit_value: pd.DataFrame  # DS140 unit value, all rare earths, 1998 dollars and current
+    events: pd.DataFrame  # events that concern the element
+
+
+PRICE_BASES = ("real", "nominal")
+
+
+def check_price_basis(price_basis: str) -> str:
+    """Return the column a price basis uses; raise ``SelectionError`` for an unknown one."""
+    if price_basis not in PRICE_BASES:
+        raise SelectionError(f"price_basis must be one of {PRICE_BASES}, got {price_basis!r}")
+    return "real_usd_per_kg" if price_basis == "real" else "price_usd_per_kg"
+
+
+def price_inputs(element: str, prices: pd.DataFrame, daily: pd.DataFrame, cpi: pd.DataFrame,
+                 base_year: int, events: pd.DataFrame | None = None) -> PriceInputs:
+    """Collect, deflate and resample every series for ``element``."""
+    events = load_events() if events is None else events
+
+    def annual_or_none(basis: str) -> pd.DataFrame | None:
+        try:
+            return deflate(annual_series(prices, element, basis), cpi, base_year)
+        except SelectionError:
+            return None
+
+    annual, yearend = annual_or_none("annual_average"), annual_or_none("yearend_range")
+    overlaps = None
+    rows = prices[(prices["element"] == element) & (prices["price_basis"] == "annual_average")
+                  & prices["dollar_year"].isna()]
+    if annual is not None and len(rows):
+        newest = set(zip(annual["year"], annual["edition"]))
+        others = rows[[(y, e) not in newest for y, e in zip(rows["year"], rows["edition"])]]
+        overlaps = deflate(others.loc[:, ["year", "edition", "price_usd_per_kg", "purity_pct"]],
+                           cpi, base_year)
+    dailies, monthlies = {}, {}
+    for source_id, label in DAILY_SOURCES.items():
+        try:
+            d = daily_series(daily, element, source_id)
+        except SelectionError:
+            continue
+        dailies[label] = d
+        monthlies[label] = to_monthly(d).assign(currency=d["currency"].iloc[0])
+    uv = prices[(prices["element"] == "REO") & (prices["price_basis"] == "annual_unit_value")]
+    unit_value = (uv.pivot_table(index="year", columns=uv["dollar_year"].fillna(0).astype(int),
+                                 values="price_usd_per_kg", aggfunc="first")
+                  .rename(columns={0: "current_usd_per_kg", 1998: "usd1998_per_kg"})
+                  .reset_index())
+    return PriceInputs(element=element, base_year=base_year, annual=annual, yearend=yearend,
+                       overlaps=overlaps, daily=dailies, monthly=monthlies,
+                       unit_value=unit_value, events=events_for(events, element, "1900-01-01",
+                                                                "2030-12-31"))
+
+
+def elements_with_enough_data(prices: pd.DataFrame, daily: pd.DataFrame,
+                              min_years: int = 8) -> list[str]:
+    """Elements with >= ``min_years`` of annual averages or a daily series."""
+    ann = prices[(prices["price_basis"] == "annual_average") & prices["dollar_year"].isna()]
+    counts = ann.groupby("element")["year"].nunique()
+    enough = set(counts[counts >= min_years].index) | set(daily["element"].unique())
+    return sorted(e for e in enough if e not in ("Mischmetal", "NdPr", "REO"))
+
+
+def stack_frames(frames: dict[str, pd.DataFrame], label: str) -> pd.DataFrame:
+    """Concatenate {name: frame} into one frame with the name in column ``label``."""
+    return pd.concat([f.assign(**{label: name}) for name, f in frames.items()],
+                     ignore_index=True)

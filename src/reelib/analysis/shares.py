@@ -1,0 +1,199 @@
+"""Shares, top-n concentration and the Herfindahl-Hirschman index with honest bounds.
+
+Shares are taken of the published world total when there is one (as USGS does: China
+270,000 t of a world 380,000 t is 71%), otherwise of the sum of the rows. Totals are never
+added to country rows: only ``entity == 'country'`` rows are ranked, "Other countries"
+(``entity == 'residual'``) is kept as an unallocated remainder.
+
+"Other countries" hides producers, so the HHI is an interval, not a number:
+
+* lower bound: the remainder is spread over many tiny producers (adds nothing);
+* upper bound: the remainder is one producer (adds its share squared).
+
+The remainder also absorbs any mass the named rows leave unexplained (withheld values,
+for instance). When USGS rounds the world total, the rows can add up to slightly more
+than 100% of it; CR-n and the HHI are then taken of the rows' own sum (so they stay
+within 100% and 10,000) and the overshoot is reported.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from reelib.analysis.concentration import hhi_band, hhi_bounds, rank_within
+from reelib.analysis.editions import stitched_series
+from reelib.exceptions import BasisMismatchError, InsufficientDataError, SelectionError
+from reelib.processed.tables import latest_view
+
+__all__ = ["compute_shares", "concentration", "hhi_band", "long_run_share", "select_series",
+           "share_of", "summarise_year"]
+
+
+def select_series(table: pd.DataFrame, commodity: str, *, measure: str | None = None,
+                  vintage: str = "latest", value: str = "production_t",
+                  years: tuple[int, int] | None = None) -> pd.DataFrame:
+    """Pick one commodity and measure from a production/reserves table under a vintage.
+
+    ``vintage`` is ``"latest"`` (newest edition per year) or an edition such as
+    ``"MCS 2025"``. ``measure`` may be omitted when the commodity has only one.
+    Raises ``SelectionError`` listing what is available when the choice is empty.
+    """
+    rows = table[table["commodity"] == commodity]
+    if rows.empty:
+        raise SelectionError(f"commodity {commodity!r} not found; available: "
+                             f"{sorted(table['commodity'].unique())}")
+    measures = sorted(rows["measure"].unique())
+    if measure is None or measure == "":
+        if len(measures) != 1:
+            raise SelectionError(f"{commodity!r} has several measures {measures}; name one")
+        measure = measures[0]
+    if measure not in measures:
+        raise SelectionError(f"{commodity!r} has no measure {measure!r}; available: {measures}")
+    rows = rows[rows["measure"] == measure]
+    if vintage == "latest":
+        rows = latest_view(rows)
+    else:
+        editions = sorted(rows["edition"].unique())
+        if vintage not in editions:
+            raise SelectionError(f"{commodity!r} {measure!r} has no edition {vintage!r}; "
+                                 f"available: {editions}")
+        rows = rows[rows["edition"] == vintage]
+    if years is not None:
+        rows = rows[rows["year"].between(*years)]
+    if rows.empty:
+        raise SelectionError(f"no {commodity!r} {measure!r} rows for {vintage!r} in {years}")
+    return rows.rename(columns={value: "value"}).reset_index(drop=True)
+
+
+def _check_one_basis(rows: pd.DataFrame) -> None:
+    per_year = rows.groupby("year")["basis"].nunique()
+    if (per_year > 1).any():
+        year = int(per_year[per_year > 1].index[0])
+        raise BasisMismatchError(
+            f"{year}: rows on different bases "
+            f"{sorted(rows.loc[rows['year'] == year, 'basis'].unique())}"
+            "; shares would mix quantities -- select one measure/basis")
+
+
+def compute_shares(rows: pd.DataFrame) -> pd.DataFrame:
+    """Return each country's share of the world per year.
+
+    Input: rows from ``select_series`` (``value`` column, ``entity``, ``country_iso3``).
+    Output, one row per country-year (plus one ``XOT`` remainder row per year): year,
+    country, country_iso3, entity, value, denominator, denominator_kind ('world total'
+    or 'sum of rows'), share_pct, rank (countries only), edition, is_estimate.
+    """
+    _check_one_basis(rows)
+    out = []
+    for year, g in rows.groupby("year", sort=True):
+        world = g.loc[g["entity"] == "world", "value"].dropna()
+        countries = g[g["entity"] == "country"]
+        residual = g[g["entity"] == "residual"]
+        if len(world) > 1:
+            raise BasisMismatchError(f"{year}: {len(world)} world totals; select one edition")
+        if len(world) == 1 and world.iloc[0] > 0:
+            denom, kind = float(world.iloc[0]), "world total"
+        else:
+            denom = float(countries["value"].sum() + residual["value"].sum())
+            kind = "sum of rows"
+        if denom <= 0:
+            continue
+        part = pd.concat([countries, residual]).assign(
+            denominator=denom, denominator_kind=kind,
+            share_pct=lambda d: 100 * d["value"] / denom)
+        out.append(part)
+    if not out:
+        raise InsufficientDataError("no year has a positive total")
+    df = pd.concat(out, ignore_index=True)
+    df["rank"] = rank_within(df, "year", "value", df["entity"] == "country")
+    cols = ["year", "country", "country_iso3", "entity", "value", "denominator",
+            "denominator_kind", "share_pct", "rank", "edition", "is_estimate"]
+    return df.loc[:, cols].sort_values(["year", "entity", "rank", "country"],
+                                       kind="mergesort").reset_index(drop=True)
+
+
+def concentration(shares: pd.DataFrame) -> pd.DataFrame:
+    """Return per year: the top producer, CR1, CR3, HHI bounds and the remainder.
+
+    Columns: year, top_country, cr1_pct, cr3_pct, hhi_lower, hhi_upper (0-10,000),
+    named_share_pct (named countries' shares of the world total, as published),
+    remainder_pct (unallocated, incl. "Other countries"), overshoot_pct (rows above 100% of
+    a rounded world total; CR-n and HHI are then rescaled to the rows' sum),
+    n_countries (named producers with a positive value), denominator_kind.
+    """
+    out = []
+    for year, g in shares.groupby("year", sort=True):
+        c = g[(g["entity"] == "country") & g["share_pct"].notna()].sort_values(
+            "share_pct", ascending=False)
+        s = c["share_pct"] / 100
+        residual = g.loc[g["entity"] == "residual", "share_pct"].fillna(0).sum() / 100
+        unexplained = float(1 - s.sum() - residual)
+        unexplained = 0.0 if abs(unexplained) < 1e-9 else unexplained  # float noise
+        # Rows adding up to more than a rounded world total: rescale to their own sum so
+        # CR-n stay <= 100% and the HHI <= 10,000.
+        scale = max(1.0, float(s.sum() + residual))
+        s, residual = s / scale, residual / scale
+        remainder = residual + max(unexplained, 0.0)
+        hhi_low, hhi_high = hhi_bounds(s, remainder)
+        out.append(dict(
+            year=year,
+            top_country=c["country"].iloc[0] if len(c) else pd.NA,
+            cr1_pct=100 * float(s.iloc[:1].sum()), cr3_pct=100 * float(s.iloc[:3].sum()),
+            hhi_lower=hhi_low, hhi_upper=hhi_high,
+            named_share_pct=float(c["share_pct"].sum()), remainder_pct=100 * remainder,
+            overshoot_pct=100 * max(-unexplained, 0.0),
+            n_countries=int((c["value"] > 0).sum()),
+            denominator_kind=g["denominator_kind"].iloc[0],
+        ))
+    return pd.DataFrame(out).astype({"year": "Int64", "n_countries": "Int64"})
+
+
+def share_of(shares: pd.DataFrame, country_iso3: str) -> pd.DataFrame:
+    """Return one country's share per year (year, country, country_iso3, value, share_pct,
+    denominator, edition, is_estimate)."""
+    rows = shares[shares["country_iso3"] == country_iso3]
+    return rows.loc[:, ["year", "country", "country_iso3", "value", "share_pct", "denominator",
+                        "edition", "is_estimate"]].reset_index(drop=True)
+
+
+def long_run_share(production: pd.DataFrame, country_iso3: str,
+                   commodity: str = "Rare earths", measure: str = "Mine production"
+                   ) -> pd.DataFrame:
+    """A country's share of world production over every year the sources cover.
+
+    Country and world values come from the newest edition for each year (DS140 before
+    the yearbook years, then the yearbook and MCS editions); both must come from the same
+    edition in a year. Output: year, value, world_t, share_pct, edition; years where the
+    country's value is not available (NA, withheld) are left out.
+    """
+    country = stitched_series(production, country_iso3, commodity, measure)
+    world = stitched_series(production, "WLD", commodity, measure)
+    both = country.merge(world, on=["year", "edition"], suffixes=("", "_world"))
+    return pd.DataFrame({
+        "year": both["year"], "value": both["production_t"],
+        "world_t": both["production_t_world"],
+        "share_pct": 100 * both["production_t"] / both["production_t_world"],
+        "edition": both["edition"],
+    }).dropna(subset=["share_pct"]).reset_index(drop=True)
+
+
+def summarise_year(shares: pd.DataFrame, conc: pd.DataFrame, year: int,
+                   country_iso3: str = "CHN") -> dict:
+    """Headline numbers of one year: world total, a country's share, top producer, CR3,
+    HHI bounds and the edition they come from (missing values as None)."""
+    s = shares[shares["year"] == year]
+    c = conc[conc["year"] == year]
+    if s.empty or c.empty:
+        raise SelectionError(f"no shares for {year}")
+    row = s[s["country_iso3"] == country_iso3]
+    c0 = c.iloc[0]
+    return {
+        "year": int(year), "edition": str(s["edition"].iloc[0]),
+        "world_total": float(s["denominator"].iloc[0]),
+        "denominator_kind": str(s["denominator_kind"].iloc[0]),
+        "country_share_pct": float(row["share_pct"].iloc[0]) if len(row) else None,
+        "country_value": float(row["value"].iloc[0]) if len(row) else None,
+        "top_country": str(c0["top_country"]), "cr1_pct": float(c0["cr1_pct"]),
+        "cr3_pct": float(c0["cr3_pct"]), "hhi_lower": float(c0["hhi_lower"]),
+        "hhi_upper": float(c0["hhi_upper"]), "remainder_pct": float(c0["remainder_pct"]),
+    }

@@ -1,0 +1,59 @@
+"""Concentration along the supply chain (IEA mining and refining by country).
+
+Shares are of the sum of the country rows (for rare earths this equals the IEA total;
+for some other minerals the extract's stated total differs from its rows, see
+tests/test_iea.py). "Rest of world" is a remainder, never ranked.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from reelib.analysis.concentration import hhi_bounds, rank_within
+from reelib.exceptions import SelectionError
+
+
+def stage_shares(supply: pd.DataFrame, mineral: str = "Rare Earth Elements") -> pd.DataFrame:
+    """Every country's share of each stage and year.
+
+    Output: stage, year, scenario, country, country_iso3, entity, production_kt,
+    stage_total_kt, share_pct, rank (countries only).
+    """
+    rows = supply[supply["mineral"] == mineral]
+    if rows.empty:
+        raise SelectionError(f"IEA supply has no mineral {mineral!r}; available: "
+                             f"{sorted(supply['mineral'].unique())}")
+    total = rows.groupby(["stage", "year"])["production_kt"].transform("sum")
+    out = rows.assign(stage_total_kt=total, share_pct=100 * rows["production_kt"] / total)
+    out["rank"] = rank_within(out, ["stage", "year"], "production_kt",
+                              out["entity"] == "country")
+    cols = ["stage", "year", "scenario", "country", "country_iso3", "entity", "production_kt",
+            "stage_total_kt", "share_pct", "rank"]
+    return out.loc[:, cols].sort_values(["stage", "year", "rank"]).reset_index(drop=True)
+
+
+def stage_concentration(shares: pd.DataFrame) -> pd.DataFrame:
+    """Per stage and year: China's share, the top country, top-3 share, HHI bounds."""
+    out = []
+    for (stage, year), g in shares.groupby(["stage", "year"], sort=True):
+        c = g[g["entity"] == "country"].sort_values("share_pct", ascending=False)
+        s = c["share_pct"] / 100
+        rest = g.loc[g["entity"] != "country", "share_pct"].sum() / 100
+        low, high = hhi_bounds(s, rest)
+        china = c.loc[c["country_iso3"] == "CHN", "share_pct"]
+        out.append(dict(stage=stage, year=year, scenario=g["scenario"].iloc[0],
+                        china_share_pct=float(china.iloc[0]) if len(china) else 0.0,
+                        top_country=c["country"].iloc[0], top3_share_pct=100 * float(
+                            s.iloc[:3].sum()),
+                        rest_of_world_pct=100 * rest, hhi_lower=low, hhi_upper=high,
+                        total_kt=float(g["stage_total_kt"].iloc[0])))
+    return pd.DataFrame(out).astype({"year": "Int64"})
+
+
+def cited_stage_share(chain_shares: pd.DataFrame, stage: str) -> float:
+    """China's share at one stage of the cited chain-shares table (``chain_shares``)."""
+    row = chain_shares.loc[chain_shares["stage"] == stage, "china_share_pct"]
+    if row.empty:
+        raise SelectionError(f"no share for stage {stage!r}; stages: "
+                             f"{sorted(chain_shares['stage'])}")
+    return float(row.iloc[0])

@@ -1,0 +1,65 @@
+"""Write ``reports/index.html``: every report, its key findings, and the build's provenance.
+
+Key findings are the facts a notebook recorded with ``key_finding=True``; their text is
+formatted from the recorded values, so nothing on the page is typed by hand.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+
+import jinja2
+
+from reelib.build.provenance import git_commit, package_versions
+from reelib.files.atomic import write_text_atomic
+from reelib.present.text import format_fact
+from reelib.sources.registry import load_registry
+
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+
+
+def _report_entry(spec, result, reports_dir: Path) -> dict:
+    folder = reports_dir / spec.name
+    facts_path = folder / "facts.json"
+    facts = json.loads(facts_path.read_text()) if facts_path.exists() else {}
+    status = result.status if result is not None else (
+        "up to date" if folder.exists() else "never built")
+    html = folder / f"{spec.name}.html"
+    failed = reports_dir / "_failed" / f"{spec.name}.html"
+    rel = lambda p: str(p.relative_to(reports_dir))  # noqa: E731
+    return {
+        "name": spec.name, "title": spec.title, "description": spec.description,
+        "status": status, "status_class": status.replace(" ", "-"),
+        "html": rel(html) if html.exists() else "",
+        "notebook": rel(folder / f"{spec.name}.ipynb") if (folder / f"{spec.name}.ipynb").exists()
+        else "",
+        "failed": rel(failed) if failed.exists() else "",
+        "error": result.error if result is not None else "",
+        "figures": [rel(p) for p in sorted((folder / "figures").glob("*.png"))],
+        "tables": [rel(p) for p in sorted((folder / "tables").glob("*.csv"))],
+        "parameters": json.dumps(spec.parameters, sort_keys=True) if spec.parameters else "",
+        "findings": [{"label": f.get("label") or key, "text": format_fact(f),
+                      "source": f.get("source", ""), "edition": f.get("edition", "")}
+                     for key, f in facts.items() if isinstance(f, dict) and f.get("key_finding")],
+    }
+
+
+def write_index(reports_dir: Path, specs: list, results: list) -> Path:
+    """Render ``index.html`` for the reports in reports-file order."""
+    by_name = {r.name: r for r in results}
+    entries = [_report_entry(s, by_name.get(s.name), reports_dir) for s in specs]
+    sources = [{"id": s.id, "kind": s.kind, "publisher": s.publisher, "title": s.title,
+                "edition": s.edition, "licence": s.licence,
+                "link": f"https://doi.org/{s.doi}" if s.doi else (s.landing_url or ""),
+                "files": [{"name": f.name, "sha256": f.sha256} for f in s.files]}
+               for s in load_registry().values()]
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES_DIR), autoescape=True)
+    html = env.get_template("index.html").render(
+        reports=entries, sources=sources, packages=package_versions(), commit=git_commit(),
+        built_at=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        n_ok=sum(e["status"] in ("built", "up to date") for e in entries))
+    out = reports_dir / "index.html"
+    write_text_atomic(out, html)
+    return out

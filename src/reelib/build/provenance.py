@@ -1,0 +1,61 @@
+"""Provenance of a build: the checkout's commit, a fingerprint of reelib's code, package
+versions. Imported by the build (to decide what is stale) and by the index page (to show
+it); it imports neither."""
+
+from __future__ import annotations
+
+import hashlib
+import platform
+import subprocess
+from importlib import metadata
+from pathlib import Path
+
+from reelib import config
+
+PACKAGES = ("reelib", "pandas", "numpy", "pyarrow", "statsmodels", "scipy", "matplotlib",
+            "seaborn", "pandera", "pooch", "country-converter", "papermill", "nbconvert",
+            "nbval", "ipykernel")
+#: The package's source folder (``src/reelib``).
+PACKAGE_DIR = Path(__file__).resolve().parents[1]
+
+
+def code_fingerprint() -> str:
+    """sha256 over reelib's source and reference files (what a report's code depends on)."""
+    h = hashlib.sha256()
+    pkg = PACKAGE_DIR
+    for p in sorted(pkg.rglob("*")):
+        if p.suffix in (".py", ".yaml", ".csv", ".html") and "__pycache__" not in p.parts:
+            h.update(str(p.relative_to(pkg)).encode())
+            h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+def git_commit() -> str:
+    """Return the checkout's commit (with '+dirty' if there are local changes)."""
+    try:
+        sha = subprocess.run(["git", "rev-parse", "HEAD"], cwd=config.PROJECT_ROOT,
+                             capture_output=True, text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
+                               cwd=config.PROJECT_ROOT, capture_output=True, text=True
+                               ).stdout.strip()
+        return sha + ("+dirty" if dirty else "")
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown (not a git checkout)"
+
+
+def reelib_version() -> str:
+    """The installed reelib version."""
+    from reelib import __version__
+
+    return __version__
+
+
+def package_versions() -> list[tuple[str, str]]:
+    """Return (package, version) for the packages a report depends on, plus Python."""
+    out = [("python", platform.python_version())]
+    for name in PACKAGES:
+        try:
+            out.append((name, metadata.version(name)))
+        except metadata.PackageNotFoundError:
+            out.append((name, "not installed"))
+    return out

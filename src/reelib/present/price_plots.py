@@ -1,0 +1,174 @@
+"""Charts for the price report. Each takes tidy frames and returns a Figure."""
+
+from __future__ import annotations
+
+import matplotlib.dates as mdates
+import matplotlib.pyplot as plt
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+
+from reelib.present.plots import add_caption
+
+_EVENT_COLORS = {"policy": "#c8102e", "trade": "#1f4e9c", "market": "#6a3d9a"}
+
+
+def _log_money(ax) -> None:
+    """Log y axis with plain-number ticks at 1, 2 and 5 times powers of ten."""
+    ax.set_yscale("log")
+    ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+    ax.yaxis.set_major_formatter(FuncFormatter(
+        lambda v, _: f"{v:,.0f}" if v >= 10 else f"{v:,.2g}"))
+    ax.yaxis.set_minor_formatter(NullFormatter())
+
+
+def draw_events(ax, events: pd.DataFrame, *, annual: bool) -> None:
+    """Vertical lines at events, numbered; the numbers are explained in the caption."""
+    for i, e in enumerate(events.itertuples(), start=1):
+        x = e.date.year + (e.date.dayofyear - 1) / 365.25 if annual else e.date
+        color = _EVENT_COLORS.get(e.category, "#555555")
+        ax.axvline(x, color=color, ls="--", lw=1, alpha=0.7)
+        # staggered so events close in time keep readable numbers
+        ax.text(x, 0.98 - 0.06 * ((i - 1) % 3), f" {i}", color=color, fontsize=8, va="top",
+                ha="left", transform=ax.get_xaxis_transform())
+
+
+def event_legend(events: pd.DataFrame) -> str:
+    """Numbered list of events for a caption."""
+    return " ".join(f"{i}: {e.date:%b %Y} {e.event_id}." for i, e in enumerate(
+        events.itertuples(), start=1))
+
+
+def plot_annual_prices(annual: pd.DataFrame, yearend: pd.DataFrame | None,
+                       overlaps: pd.DataFrame, events: pd.DataFrame, *, element: str,
+                       real: bool, base_year: int, caption: str) -> Figure:
+    """Annual average price (nominal or real) with year-end ranges and other editions."""
+    col = "real_usd_per_kg" if real else "price_usd_per_kg"
+    other = "price_usd_per_kg" if real else "real_usd_per_kg"
+    unit = f"USD/kg ({'constant ' + str(base_year) + ' dollars, CPI-U' if real else 'current'})"
+    fig, ax = plt.subplots(figsize=(10, 4.8))
+    ax.plot(annual["year"], annual[other], color="#999999", lw=1.2, ls="--",
+            label=f"{'nominal' if real else f'real ({base_year} USD)'} for comparison")
+    ax.plot(annual["year"], annual[col], marker="o", color="#c8102e", lw=2,
+            label=f"annual average, {'real' if real else 'nominal'}, newest edition "
+                  "(USGS/Argus, FOB China)")
+    est = annual[annual["is_estimate"].astype(bool)]
+    if len(est):
+        ax.scatter(est["year"], est[col], s=80, facecolors="white", edgecolors="#c8102e",
+                   zorder=3, label="estimate")
+    if yearend is not None and len(yearend):
+        ycol = "real_usd_per_kg" if real else "price_usd_per_kg"
+        scale = yearend[ycol] / yearend["price_usd_per_kg"]
+        ax.errorbar(yearend["year"] + 0.15, yearend[ycol],
+                    yerr=[(yearend["price_usd_per_kg"] - yearend["low"]) * scale,
+                          (yearend["high"] - yearend["price_usd_per_kg"]) * scale],
+                    fmt="s", color="#555555", ms=4, capsize=3,
+                    label="year-end range (MCS 2016): a different statistic")
+    if overlaps is not None and len(overlaps):
+        ocol = "real_usd_per_kg" if real else "price_usd_per_kg"
+        ax.scatter(overlaps["year"] - 0.15, overlaps[ocol], marker="x", color="#1f4e9c",
+                   label="same year, other editions", zorder=4)
+    _log_money(ax)
+    draw_events(ax, events, annual=True)
+    ax.set(title=f"{element} oxide price, {'real' if real else 'nominal'}", ylabel=unit,
+           xlabel="")
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=2,
+              frameon=False)
+    add_caption(fig, caption + " Events: " + event_legend(events))
+    return fig
+
+
+def plot_long_run(series: pd.DataFrame, value: str, fitted: pd.DataFrame | None,
+                  events: pd.DataFrame, *, title: str, ylabel: str, caption: str) -> Figure:
+    """A long annual series on a log scale with its fitted trend (year, fitted) and events."""
+    fig, ax = plt.subplots(figsize=(10, 4.6))
+    d = series.dropna(subset=[value])
+    ax.plot(d["year"], d[value], color="#444444", lw=1.4, marker=".", label="unit value")
+    if fitted is not None:
+        ax.plot(fitted["year"], fitted["fitted"], color="#c8102e", lw=1.2, ls="-.",
+                label="log-linear trend (OLS)")
+    _log_money(ax)
+    draw_events(ax, events, annual=True)
+    ax.set(title=title, ylabel=ylabel, xlabel="")
+    ax.legend(fontsize=8)
+    add_caption(fig, caption + " Events: " + event_legend(events))
+    return fig
+
+
+def plot_monthly(monthly: dict[str, pd.DataFrame], events: pd.DataFrame, *, title: str,
+                 caption: str) -> Figure:
+    """Monthly mean prices of one or more sources (own axes per currency), with events."""
+    fig, ax = plt.subplots(figsize=(10, 4.6))
+    axes: dict = {}
+    colors = ["#c8102e", "#1f4e9c", "#e69f00"]
+    for i, (label, m) in enumerate(monthly.items()):
+        cur = m["currency"].iloc[0]
+        if cur not in axes:
+            axes[cur] = ax if not axes else ax.twinx()
+            if axes[cur] is not ax:
+                axes[cur].grid(False)
+        axes[cur].plot(m["month"], m["price"], color=colors[i % 3], lw=1.5, label=label)
+        axes[cur].set_ylabel(f"{cur}/kg")
+    lines = [ln for a in axes.values() for ln in a.get_lines()]
+    ax.legend(lines, [ln.get_label() for ln in lines], fontsize=8, loc="upper left")
+    draw_events(ax, events, annual=False)
+    ax.xaxis.set_major_locator(mdates.YearLocator())
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+    ax.set(title=title)
+    add_caption(fig, caption + " Events: " + event_legend(events))
+    return fig
+
+
+def plot_volatility(vols: dict[str, pd.DataFrame], events: pd.DataFrame, *, window: int,
+                    caption: str) -> Figure:
+    """Rolling standard deviation of monthly log returns, per source."""
+    fig, ax = plt.subplots(figsize=(10, 4.2))
+    for i, (label, v) in enumerate(vols.items()):
+        ax.plot(v["month"], v["vol_monthly_pct"], lw=1.6, label=label,
+                color=["#c8102e", "#1f4e9c"][i % 2])
+    draw_events(ax, events, annual=False)
+    ax.set(title=f"Volatility: {window}-month rolling s.d. of monthly log returns",
+           ylabel="% per month", xlabel="")
+    ax.legend(fontsize=8)
+    add_caption(fig, caption + " Events: " + event_legend(events))
+    return fig
+
+
+def plot_stl(stl: pd.DataFrame, *, title: str, caption: str) -> Figure:
+    """The STL components of log monthly prices."""
+    fig, axes = plt.subplots(4, 1, figsize=(10, 7), sharex=True)
+    for ax, col, label in zip(axes, ["log_price", "trend", "seasonal", "resid"],
+                              ["log price", "trend", "seasonal", "remainder"]):
+        ax.plot(stl["month"], stl[col], lw=1.2, color="#444444")
+        ax.set_ylabel(label, fontsize=9)
+    axes[0].set_title(title)
+    add_caption(fig, caption)
+    return fig
+
+
+def plot_forecast(fc: pd.DataFrame, *, title: str, caption: str, currency: str) -> Figure:
+    """History and a model forecast with its prediction interval."""
+    fig, ax = plt.subplots(figsize=(10, 4.4))
+    hist, fut = fc[~fc["is_forecast"]], fc[fc["is_forecast"]]
+    ax.plot(hist["month"], hist["mean"], color="#444444", lw=1.5, label="monthly mean price")
+    ax.plot(fut["month"], fut["mean"], color="#1f4e9c", lw=1.5, ls="--",
+            label="model forecast (damped-trend ETS on log prices)")
+    ax.fill_between(fut["month"], fut["lower"], fut["upper"], color="#1f4e9c", alpha=0.2,
+                    label="95% prediction interval")
+    ax.set(title=title, ylabel=f"{currency}/kg", xlabel="")
+    ax.legend(fontsize=8, loc="upper left")
+    add_caption(fig, caption)
+    return fig
+
+
+def plot_cross_source(cross: pd.DataFrame, *, base_year: int, caption: str) -> Figure:
+    """Annual means of each source as indices (base year = 100)."""
+    fig, ax = plt.subplots(figsize=(10, 4.2))
+    for i, (label, g) in enumerate(cross.groupby("series", sort=True)):
+        ax.plot(g["year"], g["index"], marker="o", ms=4, lw=1.6, label=label,
+                color=["#1f4e9c", "#c8102e", "#e69f00"][i % 3])
+    ax.axhline(100, color="#999999", lw=0.8)
+    ax.set(title=f"Sources compared as indices ({base_year} = 100)", ylabel="index", xlabel="")
+    ax.legend(fontsize=8)
+    add_caption(fig, caption)
+    return fig

@@ -1,0 +1,142 @@
+"""What a notebook needs to turn results into a report: figures, tables, facts, prose.
+
+``Report(name, report_dir)`` is created once per notebook. With ``report_dir=""`` (the
+default when a researcher runs the notebook, and under nbval) nothing is written:
+figures and tables are only displayed. The report build passes a folder, and then
+
+* ``figure(fig, "slug")`` writes ``figures/slug.png`` and ``.svg`` without timestamps or
+  random ids, so an unchanged rebuild writes identical files;
+* ``table(df, "slug")`` writes ``tables/slug.csv``;
+* ``fact("key", value, ...)`` records a number in ``facts.json`` with its unit, label,
+  source and edition -- the summary report and the index quote facts, never typed text;
+* every processed table the notebook loads through it (``rep.load_table("production")``)
+  is listed in ``reads.json`` with its sha256, so the build knows what the report
+  depends on. The loader itself keeps no state; the report object does the recording.
+
+Creating a ``Report`` also sets the house style: deterministic matplotlib output, and
+DataFrames displayed as readable tables (``reelib.formatting``).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from reelib import config
+from reelib.files.atomic import write_bytes_atomic, write_csv_atomic, write_text_atomic
+from reelib.files.hashing import sha256_file
+from reelib.present.tables import show_tables_styled
+from reelib.processed import store
+
+
+def configure_matplotlib() -> None:
+    """Deterministic figure files and a calm house style (the backend is left alone, so
+    notebooks keep showing figures inline)."""
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+
+    sns.set_theme(style="whitegrid", context="notebook")
+    plt.rcParams.update({
+        "svg.hashsalt": "reelib",  # stable element ids in SVG
+        "figure.dpi": 100, "savefig.dpi": 120, "figure.figsize": (9, 4.8),
+        "axes.titleweight": "bold", "axes.titlesize": 12, "axes.titlelocation": "left",
+        "figure.autolayout": True,
+    })
+
+
+class Report:
+    """Collects a notebook's figures, tables and facts into its report folder."""
+
+    def __init__(self, name: str, report_dir: str | Path = ""):
+        self.name = name
+        self.dir = Path(report_dir) if str(report_dir) else None
+        if self.dir is not None and not self.dir.is_absolute():
+            self.dir = config.PROJECT_ROOT / self.dir
+        self.facts: dict[str, dict[str, Any]] = {}
+        self.reads: dict[str, str] = {}
+        if self.dir is not None:
+            for sub in ("figures", "tables"):
+                (self.dir / sub).mkdir(parents=True, exist_ok=True)
+        configure_matplotlib()
+        pd.set_option("display.max_colwidth", 160)
+        pd.set_option("display.max_rows", 60)
+        pd.set_option("display.precision", 3)
+        show_tables_styled()
+
+    @property
+    def writes(self) -> bool:
+        """True when the report writes files (built by ``reelib build``)."""
+        return self.dir is not None
+
+    def figure(self, fig, slug: str):
+        """Save ``fig`` as PNG and SVG (deterministic) and return it for display.
+
+        When writing, the saved PNG itself is shown and the figure closed, so the report
+        shows exactly the file it ships and the figure is rendered once, not twice.
+        """
+        if self.dir is None:
+            return fig
+        import io
+
+        import matplotlib.pyplot as plt
+
+        png = b""
+        for ext, meta in (("png", {"Software": None}), ("svg", {"Date": None, "Creator": None})):
+            buf = io.BytesIO()
+            fig.savefig(buf, format=ext, metadata=meta, bbox_inches="tight")
+            write_bytes_atomic(self.dir / "figures" / f"{slug}.{ext}", buf.getvalue())
+            png = buf.getvalue() if ext == "png" else png
+        titles = [fig._suptitle.get_text()] if fig._suptitle is not None else []
+        titles += [t for ax in fig.axes for loc in ("left", "center", "right")
+                   if (t := ax.get_title(loc=loc))]
+        plt.close(fig)
+        try:
+            from IPython.display import Image, display
+
+            display(Image(data=png, width=min(900, int(fig.get_figwidth() * 90)),
+                          alt=titles[0] if titles else slug.replace("-", " ")))
+        except ImportError:  # pragma: no cover - outside IPython there is nothing to show
+            pass
+        return fig
+
+    def table(self, df: pd.DataFrame, slug: str) -> pd.DataFrame:
+        """Save ``df`` as CSV and return it for display."""
+        if self.dir is not None:
+            write_csv_atomic(df, self.dir / "tables" / f"{slug}.csv")
+        return df
+
+    def fact(self, key: str, value: Any, *, unit: str = "", label: str = "",
+             source: str = "", edition: str = "", key_finding: bool = False,
+             decimals: int | None = None) -> Any:
+        """Record one number (or short text) the report states; return the value."""
+        if isinstance(value, float) and math.isnan(value):
+            value = None
+        elif hasattr(value, "item"):
+            value = value.item()
+        if isinstance(value, float) and decimals is not None:
+            value = round(value, decimals)
+        self.facts[key] = {"value": value, "unit": unit, "label": label, "source": source,
+                           "edition": edition, "key_finding": key_finding}
+        self._flush()
+        return value
+
+    def load_table(self, name: str) -> pd.DataFrame:
+        """Read processed table ``name`` and, when writing, record its sha256 in
+        ``reads.json`` (the build rebuilds the report when that table changes)."""
+        df = store.load_table(name)
+        if self.writes:
+            self.reads[name] = sha256_file(store.table_path(name))
+            self._flush()
+        return df
+
+    def _flush(self) -> None:
+        if self.dir is None:
+            return
+        write_text_atomic(self.dir / "facts.json",
+                          json.dumps(self.facts, indent=2, sort_keys=True, default=str) + "\n")
+        write_text_atomic(self.dir / "reads.json",
+                          json.dumps(self.reads, indent=2, sort_keys=True) + "\n")

@@ -1,0 +1,115 @@
+"""The clean pipeline: read every registered source, build the processed tables,
+validate them all, then write.
+
+``clean_all`` builds all tables in memory and validates every one before writing any,
+so a bad input leaves the previous ``data/processed`` untouched. Each table is written
+as Parquet (and CSV where a person would open it) through a temporary file and a rename;
+re-running on the same inputs rewrites identical bytes. ``manifest.json`` records row
+counts and the sha256 of every raw input.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import pandas as pd
+
+from reelib import config
+from reelib.files.atomic import write_csv_atomic, write_parquet_atomic, write_text_atomic
+from reelib.processed import revisions, tables
+from reelib.processed.schemas import validate_table
+from reelib.readers import comtrade, cpi, daily_prices, iea, usitc
+from reelib.readers import usgs_ds140 as ds140
+from reelib.readers import usgs_mcs as mcs
+from reelib.readers import usgs_myb as myb
+from reelib.sources.registry import load_registry
+
+log = logging.getLogger(__name__)
+
+#: Tables also written as CSV (small enough to open in a spreadsheet).
+# Every table is small enough to open in a spreadsheet (the largest, prices_daily, has
+# ~13,000 rows), so each gets a CSV beside its Parquet file.
+CSV_TABLES = ("production", "reserves", "prices_annual", "prices_daily", "trade",
+              "supply_stages", "us_salient", "revisions", "production_latest",
+              "reserves_latest", "cpi")
+
+
+def read_all_sources() -> dict[str, pd.DataFrame]:
+    """Run every reader on the verified raw files; return frames by kind."""
+    release = mcs.read_mcs2026_release()
+    ds = ds140.read_ds140()
+    sal_2025, prices_2025 = mcs.read_mcs2025_salient()
+    return {
+        "observations": pd.concat([
+            mcs.mcs2026_world_observations(release), mcs.read_mcs2025_world(),
+            mcs.read_mcs2024_world(), myb.read_myb2022_world_production(),
+            ds140.ds140_production_observations(ds),
+        ], ignore_index=True),
+        "prices": pd.concat([
+            mcs.mcs2026_rare_earth_prices(release), prices_2025,
+            mcs.read_mcs_prices_2011_2020(), myb.read_myb2022_prices(),
+            ds140.ds140_unit_values(ds),
+        ], ignore_index=True),
+        "salient": pd.concat([mcs.mcs2026_us_salient(release), sal_2025,
+                              ds140.ds140_us_salient(ds)], ignore_index=True),
+        "daily": pd.concat([daily_prices.read_china_domestic(), daily_prices.read_komis()],
+                           ignore_index=True),
+        "trade": pd.concat([comtrade.read_comtrade(), usitc.read_usitc("import"),
+                            usitc.read_usitc("export")], ignore_index=True),
+        "supply": iea.read_iea_supply(),
+        "cpi": cpi.read_cpi(),
+    }
+
+
+def build_tables(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Build and validate every processed table from the readers' frames."""
+    production = tables.build_production(frames["observations"])
+    reserves = tables.build_reserves(frames["observations"])
+    prices_annual = tables.build_prices_annual(frames["prices"])
+    out = {
+        "production": production,
+        "reserves": reserves,
+        "prices_annual": prices_annual,
+        "prices_daily": tables.build_prices_daily(frames["daily"]),
+        "trade": tables.build_trade(frames["trade"]),
+        "supply_stages": tables.build_supply_stages(frames["supply"]),
+        "cpi": frames["cpi"],
+        "us_salient": tables.build_us_salient(frames["salient"]),
+        "revisions": revisions.compute_revisions(production, reserves, prices_annual),
+    }
+    for name, df in out.items():
+        out[name] = validate_table(name, df)
+    # Derived views: the newest edition per commodity-year (production) and per commodity
+    # (reserves). Not validated separately: they are row subsets of validated tables.
+    out["production_latest"] = tables.latest_view(production)
+    out["reserves_latest"] = tables.latest_view(reserves, ["commodity", "measure"])
+    return out
+
+
+def write_tables(built: dict[str, pd.DataFrame], out_dir: Path | None = None) -> list[Path]:
+    """Write every table (Parquet, plus CSV for ``CSV_TABLES``) and ``manifest.json``."""
+    out_dir = out_dir or config.PROCESSED_DIR
+    written = []
+    for name, df in built.items():
+        written.append(write_parquet_atomic(df, out_dir / f"{name}.parquet"))
+        if name in CSV_TABLES:
+            written.append(write_csv_atomic(df, out_dir / f"{name}.csv"))
+    registry = load_registry()
+    manifest = {
+        "tables": {name: {"rows": int(len(df)), "columns": list(df.columns)}
+                   for name, df in built.items()},
+        "inputs": {sid: {"edition": s.edition, "files": {f.name: f.sha256 for f in s.files}}
+                   for sid, s in registry.items()},
+    }
+    written.append(write_text_atomic(out_dir / "manifest.json",
+                                     json.dumps(manifest, indent=2, sort_keys=True) + "\n"))
+    return written
+
+
+def clean_all(out_dir: Path | None = None) -> dict[str, pd.DataFrame]:
+    """Read, build, validate and write all processed tables; return them."""
+    built = build_tables(read_all_sources())
+    write_tables(built, out_dir)
+    return built

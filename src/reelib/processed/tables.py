@@ -1,0 +1,134 @@
+"""Build the tidy processed tables from the readers' output.
+
+Each ``build_*`` is pure: frames in, one tidy table out, with units in column names,
+ISO3 codes from ``reelib.countries``, flags kept as data, and the source id, edition and
+the edition's publication date on every row. Every vintage is kept; ``latest_view``
+derives the newest edition per commodity-year from them.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from reelib.exceptions import RegistryError, UnparseableValueError
+from reelib.readers import shapes as obs
+from reelib.reference.countries import harmonise_countries
+from reelib.sources.registry import edition_dates
+
+
+def add_edition_published(df: pd.DataFrame) -> pd.DataFrame:
+    """Add ``edition_published`` (YYYY-MM[-DD]) after ``edition``; unknown editions fail.
+
+    The dates come from the source registry; they order vintages, so the "latest" view
+    and the revisions table depend on them.
+    """
+    dates = edition_dates()
+    unknown = sorted(set(df["edition"]) - set(dates))
+    if unknown:
+        raise RegistryError(f"no publication date for edition(s) {unknown}; give the edition "
+                            "a 'published' date (or 'edition_dates') in data/raw/registry.yaml")
+    out = df.assign(edition_published=df["edition"].map(dates).astype("string"))
+    cols = list(df.columns)
+    cols.insert(cols.index("edition") + 1, "edition_published")
+    return out.loc[:, cols]
+
+
+def _quantity_table(observations: pd.DataFrame, statistic: str, value: str) -> pd.DataFrame:
+    rows = observations[observations["statistic"] == statistic]
+    factor = rows["unit_original"].map(obs.TONNES_PER_UNIT)
+    if factor.isna().any():
+        bad = rows.loc[factor.isna()].iloc[0]
+        raise UnparseableValueError(bad["file"], "unit has no tonnes factor",
+                                    row=bad["source_row"], column="unit",
+                                    value=bad["unit_original"],
+                                    fix="add it to reelib.readers.shapes.TONNES_PER_UNIT")
+    dry = rows["unit_original"].str.contains("dry", regex=False)
+    rows = rows.assign(basis=rows["basis"].where(~dry, (rows["basis"] + ", dry weight")
+                                                 .str.lstrip(", ")))
+    out = harmonise_countries(rows, "country", file="observations").assign(**{
+        value: rows["value"] * factor,
+        value.replace("_t", "_low_t"): rows["value_low"] * factor,
+        value.replace("_t", "_high_t"): rows["value_high"] * factor,
+        "is_withheld": rows["qualifier"].eq("withheld"),
+        "is_zero": rows["qualifier"].eq("zero"),
+        "is_lower_bound": rows["qualifier"].eq("lower_bound"),
+    })
+    out = add_edition_published(out)
+    columns = ["source_id", "edition", "edition_published", "file", "source_row", "commodity",
+               "measure", "country", "country_iso3", "entity", "year", value,
+               value.replace("_t", "_low_t"), value.replace("_t", "_high_t"), "qualifier",
+               "value_raw", "unit_original", "basis", "is_estimate", "is_reported", "is_revised",
+               "is_rounded", "is_withheld", "is_zero", "is_lower_bound", "notes",
+               "correction_id"]
+    out = out.loc[:, columns].astype({
+        "entity": "string", "is_withheld": "boolean", "is_zero": "boolean",
+        "is_lower_bound": "boolean", value: "Float64", value.replace("_t", "_low_t"): "Float64",
+        value.replace("_t", "_high_t"): "Float64"})
+    return out.sort_values(["commodity", "measure", "year", "edition_published",
+                            "country_iso3", "country"], kind="mergesort").reset_index(drop=True)
+
+
+def build_production(observations: pd.DataFrame) -> pd.DataFrame:
+    """Production in metric tons (``production_t``), every source and edition kept."""
+    return _quantity_table(observations, "production", "production_t")
+
+
+def build_reserves(observations: pd.DataFrame) -> pd.DataFrame:
+    """Reserves in metric tons (``reserves_t``); ``year`` is the year the edition reports
+    reserves for (MCS YYYY -> YYYY-1)."""
+    return _quantity_table(observations, "reserves", "reserves_t")
+
+
+def build_prices_annual(prices: pd.DataFrame) -> pd.DataFrame:
+    """Annual prices (USD/kg) of every edition, with their basis, purity and market."""
+    out = add_edition_published(prices)
+    return out.sort_values(["element", "price_basis", "year", "edition_published", "source_id",
+                            "product"], kind="mergesort").reset_index(drop=True)
+
+
+def build_prices_daily(daily: pd.DataFrame) -> pd.DataFrame:
+    """Daily prices: Chinese domestic (CNY/kg) and FOB China (USD/kg)."""
+    return daily.sort_values(["source_id", "element", "date"], kind="mergesort").reset_index(
+        drop=True)
+
+
+def build_trade(trade: pd.DataFrame) -> pd.DataFrame:
+    """Trade by partner with ISO3 partner codes (``partner_iso3``, ``partner_entity``)."""
+    out = harmonise_countries(trade, "partner", file="trade", row_column=None).rename(
+        columns={"country_iso3": "partner_iso3", "entity": "partner_entity"})
+    cols = list(trade.columns)
+    cut = cols.index("partner_code_source") + 1
+    order = cols[:cut] + ["partner_iso3", "partner_entity"] + cols[cut:]
+    out = out.loc[:, order].astype({"partner_entity": "string"})
+    return out.sort_values(["source_id", "flow", "hs_code", "period", "year", "partner"],
+                           kind="mergesort").reset_index(drop=True)
+
+
+def build_supply_stages(supply: pd.DataFrame) -> pd.DataFrame:
+    """IEA supply by stage with ISO3 country codes."""
+    out = harmonise_countries(supply, "country", file="iea.json", row_column=None)
+    cols = list(supply.columns)
+    order = cols[: cols.index("country") + 1] + ["country_iso3", "entity"] + cols[
+        cols.index("country") + 1:]
+    return out.loc[:, order].astype({"entity": "string"}).sort_values(
+        ["mineral", "stage", "year", "country"], kind="mergesort").reset_index(drop=True)
+
+
+def build_us_salient(salient: pd.DataFrame) -> pd.DataFrame:
+    """U.S. salient statistics and import sources of every edition."""
+    out = add_edition_published(salient).assign(
+        year_label=lambda d: d["year_label"].where(d["year_label"] != "",
+                                                   d["year"].astype("string")).fillna(""))
+    return out.sort_values(["chapter", "statistic", "item", "year_label", "edition_published"],
+                           kind="mergesort").reset_index(drop=True)
+
+
+def latest_view(table: pd.DataFrame, group: list[str] | None = None) -> pd.DataFrame:
+    """Keep, per ``group`` (default commodity, measure, year), only the newest edition.
+
+    The whole table of that edition is kept for the year, so country rows and the world
+    total of one year always come from the same edition (never a patchwork).
+    """
+    group = group or ["commodity", "measure", "year"]
+    newest = table.groupby(group, dropna=False)["edition_published"].transform("max")
+    return table[table["edition_published"] == newest].reset_index(drop=True)

@@ -1,0 +1,139 @@
+"""The source registry (``data/raw/registry.yaml``): what each published file is.
+
+Every source has an id, publisher, title, edition, licence, kind (primary or secondary)
+and its files with pinned sha256 and download address. Readers take edition names from
+here; reports cite sources from here (``citations``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from reelib import config
+from reelib.exceptions import RegistryError
+
+_REQUIRED_SOURCE_KEYS = ("id", "publisher", "title", "edition", "licence", "kind", "files")
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One registered file: its name, pinned sha256 and public download address (or None)."""
+
+    name: str
+    sha256: str
+    download_url: str | None
+
+
+@dataclass(frozen=True)
+class Source:
+    """One registered source: who published it, which edition, under which licence."""
+
+    id: str
+    publisher: str
+    title: str
+    edition: str
+    licence: str
+    kind: str
+    files: tuple[SourceFile, ...]
+    doi: str | None = None
+    landing_url: str | None = None
+    version: str | None = None
+    published: str | None = None
+    retrieved: str | None = None
+    via: str | None = None
+    notes: str | None = None
+    extra: dict = field(default_factory=dict, compare=False)
+
+    def file(self, name: str) -> SourceFile:
+        """Return the registered file called ``name``."""
+        for f in self.files:
+            if f.name == name:
+                return f
+        raise RegistryError(f"source {self.id!r} has no file {name!r}; registered: "
+                            f"{[f.name for f in self.files]}")
+
+    @property
+    def citation(self) -> str:
+        """A one-line citation: publisher, title, edition, DOI or URL."""
+        where = f"https://doi.org/{self.doi}" if self.doi else (self.landing_url or "")
+        return f"{self.publisher}, {self.title} ({self.edition}). {where}".strip()
+
+
+def load_registry(path: Path | None = None) -> dict[str, Source]:
+    """Read the registry YAML into ``{source_id: Source}``, checking required fields.
+
+    Parsed once per file version (path and modification time): every reader asks for it.
+    """
+    path = Path(path or config.REGISTRY_FILE)
+    try:
+        stamp = path.stat().st_mtime_ns
+    except FileNotFoundError as exc:
+        raise RegistryError(f"{path}: registry file not found") from exc
+    return dict(_parse_registry(str(path), stamp))
+
+
+@lru_cache(maxsize=8)
+def _parse_registry(path_text: str, stamp: int) -> dict[str, Source]:
+    path = Path(path_text)
+    try:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise RegistryError(f"{path}: not valid YAML: {exc}") from exc
+    entries = (doc or {}).get("sources")
+    if not isinstance(entries, list) or not entries:
+        raise RegistryError(f"{path}: expected a non-empty 'sources' list")
+    registry: dict[str, Source] = {}
+    for i, entry in enumerate(entries):
+        missing = [k for k in _REQUIRED_SOURCE_KEYS if not entry.get(k)]
+        if missing:
+            raise RegistryError(f"{path}: source #{i + 1} ({entry.get('id')!r}) lacks {missing}")
+        if entry["id"] in registry:
+            raise RegistryError(f"{path}: source id {entry['id']!r} is registered twice")
+        files = []
+        for f in entry["files"]:
+            sha = str(f.get("sha256", ""))
+            if len(sha) != 64 or any(c not in "0123456789abcdef" for c in sha):
+                raise RegistryError(f"{path}: {entry['id']}/{f.get('name')}: sha256 must be "
+                                    f"64 lowercase hex digits, got {sha!r}")
+            files.append(SourceFile(name=f["name"], sha256=sha,
+                                    download_url=f.get("download_url")))
+        known = {k for k in Source.__dataclass_fields__ if k not in ("files", "extra")}
+        registry[entry["id"]] = Source(
+            files=tuple(files),
+            extra={k: v for k, v in entry.items() if k not in known and k != "files"},
+            **{k: (str(v) if v is not None else None) for k, v in entry.items() if k in known},
+        )
+    return registry
+
+
+def edition_dates(registry: dict[str, Source] | None = None) -> dict[str, str]:
+    """When each edition was published (YYYY-MM[-DD]), from the registry.
+
+    A source's ``published`` date belongs to its ``edition``; a source holding several
+    editions lists them under ``edition_dates``.
+    """
+    out: dict[str, str] = {}
+    for s in (registry or load_registry()).values():
+        if s.extra.get("edition_dates"):
+            out.update({str(k): str(v) for k, v in s.extra["edition_dates"].items()})
+        elif s.published:
+            out[s.edition] = s.published
+    return out
+
+
+def citations(source_ids: list[str] | None = None):
+    """Return a table citing the given sources (all if None): id, citation, kind, licence."""
+    import pandas as pd
+
+    registry = load_registry()
+    ids = source_ids or list(registry)
+    unknown = [i for i in ids if i not in registry]
+    if unknown:
+        raise RegistryError(f"unknown source id(s) {unknown}")
+    return pd.DataFrame([{"source_id": i, "citation": registry[i].citation,
+                          "kind": registry[i].kind, "licence": registry[i].licence}
+                         for i in ids])

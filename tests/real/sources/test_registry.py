@@ -1,0 +1,74 @@
+"""reelib.sources.registry on the real registry, PROVENANCE.md and mirror."""
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from reelib import config
+from reelib.exceptions import RegistryError
+from reelib.sources.fetch import fetch_sources
+from reelib.sources.registry import Source, SourceFile, load_registry
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@pytest.fixture
+def tiny_source(tmp_path):
+    """A one-file source in a throwaway mirror."""
+    mirror = tmp_path / "mirror"
+    (mirror / "demo").mkdir(parents=True)
+    data = b"year,value\n2024,1\n"
+    (mirror / "demo" / "demo.csv").write_bytes(data)
+    source = Source(id="demo", publisher="p", title="t", edition="e", licence="l",
+                    kind="primary", files=(SourceFile("demo.csv", _sha(data), None),))
+    return source, mirror, tmp_path / "raw", data
+
+
+class TestLoadRegistry:
+    def test_every_source_in_provenance_used_by_the_project_is_registered(self):
+        registry = load_registry()
+        assert {"usgs-mcs-2026", "usgs-mcs-2025", "usgs-mcs-2024", "usgs-myb-2022-rare-earths",
+                "usgs-ds140-rare-earths-2020",
+                "usgs-mcs-2016-2019-2021-rare-earths-prices-transcribed",
+                "un-comtrade-china-imports-hs2846", "usitc-dataweb-us-trade-1993-2026",
+                "iea-critical-minerals-dataset-2025-extract",
+                "china-domestic-reo-prices-daily-2013-2024",
+                "komis-minor-metal-prices-daily-2024-2026",
+                "fred-cpiaucsl-2025-11"} <= set(registry)
+        for s in registry.values():
+            assert s.publisher and s.edition and s.licence and s.kind in ("primary", "secondary")
+            assert s.doi or s.landing_url
+
+    def test_pinned_hashes_match_provenance(self):
+        registry = load_registry()
+        assert registry["usgs-mcs-2026"].file("MCS2026_Commodities_Data.csv").sha256 == (
+            "582a0aa231aea53d8a97dc8d1cd3dfa5f885cf3760353e3d029d7f0ae4fbaaf5")
+        assert registry["usgs-ds140-rare-earths-2020"].files[0].sha256 == (
+            "0aed33ac422b49ec77b7c550d0e53e57a59b5a38ae315ea37d8e1088fc0bb85f")
+
+    def test_a_malformed_hash_is_a_registry_error(self, tmp_path):
+        bad = tmp_path / "registry.yaml"
+        bad.write_text("sources:\n- id: x\n  publisher: p\n  title: t\n  edition: e\n"
+                       "  licence: l\n  kind: primary\n  files:\n  - name: f\n"
+                       "    sha256: abc\n    download_url: null\n")
+        with pytest.raises(RegistryError, match="64 lowercase hex"):
+            load_registry(bad)
+
+    def test_unknown_source_id_is_refused(self):
+        with pytest.raises(RegistryError, match="unknown source id"):
+            fetch_sources(["no-such-source"])
+
+
+
+def test_fetch_sources_from_the_real_mirror_verifies_every_registered_file(tmp_path):
+    mirror = config.mirror_dir()
+    if mirror is None:
+        pytest.skip("no mirror beside the checkout")
+    paths = fetch_sources(mirror=mirror, raw_dir=tmp_path, allow_download=False)
+    registry = load_registry()
+    assert len(paths) == sum(len(s.files) for s in registry.values())
+    assert all(Path(p).is_file() for p in paths)
+

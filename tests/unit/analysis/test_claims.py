@@ -1,0 +1,77 @@
+"""reelib.analysis.claims: verdict logic with exact expectations (inline frames)."""
+
+
+import pandas as pd
+import pytest
+
+from reelib.analysis.claims import checks, verdicts
+
+
+def _production(values: dict[str, dict[str, float]]) -> pd.DataFrame:
+    rows = []
+    for i, (edition, vals) in enumerate(values.items()):
+        for iso, v in vals.items():
+            rows.append({"commodity": "Rare earths", "measure": "Mine production", "year": 2024,
+                         "edition": edition, "edition_published": f"202{i}",
+                         "country_iso3": iso, "country": iso,
+                         "entity": "world" if iso == "WLD" else "country",
+                         "production_t": v, "basis": "REO", "is_estimate": False})
+    return pd.DataFrame(rows)
+
+
+
+class TestCompare:
+    @pytest.mark.parametrize("measured, claimed, tol, op, expected", [
+        (71.0, 70, 3, "approx", "supports"),
+        (74.5, 70, 3, "approx", "close"),
+        (91.3, 70, 3, "approx", "contradicts"),
+        (91.3, 85, 3, "gt", "supports"),
+        (83.0, 85, 3, "gt", "close"),
+        (69.2, 90, 3, "gt", "contradicts"),
+        (6, 7, 0, "le_rank", "supports"),
+    ])
+    def test_outcomes(self, measured, claimed, tol, op, expected):
+        assert verdicts.compare(measured, claimed, tol, op) == expected
+
+
+
+class TestCombine:
+    def test_all_support(self):
+        assert verdicts.combine([("a", "supports"), ("b", "supports")])[0] == "supported"
+
+    def test_editions_disagree(self):
+        verdict, sup, oth = verdicts.combine([("MCS 2024", "contradicts"),
+                                            ("MCS 2025", "supports")])
+        assert (verdict, sup, oth) == ("partly supported", ["MCS 2025"], ["MCS 2024"])
+
+    def test_close_only_is_partly(self):
+        assert verdicts.combine([("a", "close")])[0] == "partly supported"
+
+    def test_proxy_caps_support(self):
+        assert verdicts.combine([("a", "supports")], "proxy")[0] == "partly supported"
+
+    def test_contradicted(self):
+        assert verdicts.combine([("a", "contradicts")])[0] == "contradicted"
+
+
+
+class TestEvaluateClaim:
+    def test_share_claim_with_disagreeing_editions(self):
+        data = {"production": _production({"A": {"CHN": 60, "WLD": 100},
+                                           "B": {"CHN": 71, "WLD": 100}})}
+        o = checks.evaluate_claim({"id": "x", "seed_file": "s", "claim": "c", "quantity": 70,
+                                   "country": "CHN", "year": 2024, "test": "production_share",
+                                   "tolerance": 3, "params": {"op": "approx"}}, data)
+        assert o.verdict == "partly supported"
+        assert [e.value for e in o.evidence] == [60.0, 71.0]
+        assert o.gap == pytest.approx(1.0) and o.gap_unit == "pp"
+        assert o.supporting == ["USGS B (share of world mine production 2024)"]
+        assert o.not_supporting == ["USGS A (share of world mine production 2024)"]
+
+    def test_ledger_verdicts_pass_through(self):
+        base = {"id": "x", "seed_file": "s", "claim": "c", "notes": "ore vs oxide"}
+        assert checks.evaluate_claim({**base, "test": "not_comparable"}, {}).verdict == (
+            "not comparable")
+        o = checks.evaluate_claim({**base, "test": "not_testable"}, {})
+        assert o.verdict == "not testable" and o.reason == "ore vs oxide"
+

@@ -1,0 +1,107 @@
+"""reelib.analysis.shares: exact shares, CR-n and HHI bounds on small inline frames."""
+
+import pandas as pd
+import pytest
+
+from reelib.analysis import shares
+from reelib.analysis.concentration import hhi_band
+from reelib.exceptions import BasisMismatchError, SelectionError
+
+
+def _rows(values: dict[str, float | None], year=2024, edition="MCS 2026", basis="REO"):
+    entity = {"WLD": "world", "XOT": "residual"}
+    return pd.DataFrame({
+        "year": year, "country": list(values), "country_iso3": list(values),
+        "entity": [entity.get(k, "country") for k in values],
+        "value": pd.array(list(values.values()), dtype="Float64"),
+        "edition": edition, "is_estimate": False, "basis": basis,
+    })
+
+
+class TestComputeShares:
+    def test_shares_of_the_world_total_and_ranks(self):
+        s = shares.compute_shares(_rows({"AAA": 60, "BBB": 30, "XOT": 10, "WLD": 100}))
+        got = s.set_index("country_iso3")
+        assert got.loc["AAA", "share_pct"] == 60 and got.loc["BBB", "share_pct"] == 30
+        assert got.loc["AAA", "rank"] == 1 and pd.isna(got.loc["XOT", "rank"])
+        assert "WLD" not in got.index  # totals are never counted as a producer
+        assert set(s["denominator_kind"]) == {"world total"}
+
+    def test_without_a_world_total_the_rows_are_summed(self):
+        s = shares.compute_shares(_rows({"AAA": 3, "BBB": 1}))
+        assert s.set_index("country_iso3")["share_pct"].to_dict() == {"AAA": 75, "BBB": 25}
+        assert set(s["denominator_kind"]) == {"sum of rows"}
+
+    def test_mixed_bases_are_refused(self):
+        rows = pd.concat([_rows({"AAA": 1}), _rows({"BBB": 1}, basis="gross weight")])
+        with pytest.raises(BasisMismatchError):
+            shares.compute_shares(rows)
+
+
+
+class TestConcentration:
+    def test_hhi_bounds_from_the_other_countries_row(self):
+        c = shares.concentration(shares.compute_shares(
+            _rows({"AAA": 60, "BBB": 30, "XOT": 10, "WLD": 100}))).iloc[0]
+        assert c["top_country"] == "AAA"
+        assert c["cr1_pct"] == pytest.approx(60) and c["cr3_pct"] == pytest.approx(90)
+        assert c["hhi_lower"] == pytest.approx(4500)  # 60^2 + 30^2
+        assert c["hhi_upper"] == pytest.approx(4600)  # + 10^2 if "Other" is one producer
+        assert c["remainder_pct"] == pytest.approx(10)
+
+    def test_withheld_mass_widens_the_upper_bound(self):
+        # BBB withheld: 40% of the world total is unexplained by named rows.
+        c = shares.concentration(shares.compute_shares(
+            _rows({"AAA": 50, "BBB": None, "XOT": 10, "WLD": 100}))).iloc[0]
+        assert c["hhi_lower"] == pytest.approx(2500)
+        assert c["hhi_upper"] == pytest.approx(2500 + 50**2)
+
+    def test_rows_above_a_rounded_total_are_rescaled(self):
+        c = shares.concentration(shares.compute_shares(
+            _rows({"AAA": 70, "BBB": 31, "WLD": 100}))).iloc[0]
+        assert c["overshoot_pct"] == pytest.approx(1)
+        assert c["cr3_pct"] == pytest.approx(100)
+        assert c["hhi_lower"] == pytest.approx(10_000 * ((70 / 101) ** 2 + (31 / 101) ** 2))
+        assert c["hhi_upper"] == pytest.approx(c["hhi_lower"])
+
+    def test_monopoly_is_10000(self):
+        c = shares.concentration(shares.compute_shares(_rows({"AAA": 5, "WLD": 5}))).iloc[0]
+        assert (c["cr1_pct"], c["hhi_lower"], c["hhi_upper"]) == (100, 10_000, 10_000)
+
+
+
+class TestSelectSeries:
+    @pytest.fixture
+    def table(self):
+        base = dict(commodity="Rare earths", measure="Mine production", entity="country",
+                    country="China", country_iso3="CHN", basis="REO", is_estimate=False)
+        rows = [dict(base, year=2024, edition="MCS 2025", edition_published="2025-01",
+                     production_t=270000.0),
+                dict(base, year=2024, edition="MCS 2026", edition_published="2026-02-06",
+                     production_t=271000.0),
+                dict(base, year=2023, edition="MCS 2025", edition_published="2025-01",
+                     production_t=255000.0)]
+        return pd.DataFrame(rows)
+
+    def test_latest_takes_the_newest_edition_per_year(self, table):
+        got = shares.select_series(table, "Rare earths")
+        assert sorted(zip(got["year"], got["edition"], got["value"])) == [
+            (2023, "MCS 2025", 255000.0), (2024, "MCS 2026", 271000.0)]
+
+    def test_a_named_edition_is_used_as_published(self, table):
+        got = shares.select_series(table, "Rare earths", vintage="MCS 2025")
+        assert sorted(got["value"]) == [255000.0, 270000.0]
+
+    def test_unknown_choices_list_what_exists(self, table):
+        with pytest.raises(SelectionError, match="MCS 2026"):
+            shares.select_series(table, "Rare earths", vintage="MCS 2030")
+        with pytest.raises(SelectionError, match="Rare earths"):
+            shares.select_series(table, "Unobtainium")
+
+
+
+@pytest.mark.parametrize("hhi, band", [(500, "unconcentrated"), (1500,
+                                       "moderately concentrated"), (5000, "highly concentrated")])
+def test_hhi_band(hhi, band):
+    assert hhi_band(hhi) == band
+
