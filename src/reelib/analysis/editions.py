@@ -89,7 +89,8 @@ def revision_summary(revisions: pd.DataFrame, table: str = "production",
         r = r[r["year"].isin(years)]
     r = r[r["rel_change_pct"].abs().fillna(100) >= min_abs_pct]
     cols = ["country", "year", "edition_old", "edition_new", "value_old", "value_new",
-            "abs_change", "rel_change_pct", "change_kind", "detail"]
+            "abs_change", "rel_change_pct", "change_kind", "detail", "source_id_old",
+            "source_id_new"]
     if table == "prices_annual":
         cols = ["series"] + cols
     return r.assign(_a=r["abs_change"].abs()).sort_values(

@@ -35,7 +35,8 @@ def reserves_vs_production(reserves: pd.DataFrame, production: pd.DataFrame,
 
     Both from ``edition``, for the year it reports reserves for. Output columns: country,
     country_iso3, reserves_t, production_t, reserves_share_pct, production_share_pct,
-    rp_years (reserves / production), world_reserves_is_lower_bound.
+    rp_years (reserves / production), world_reserves_is_lower_bound, year, edition,
+    source_id.
     """
     res = reserves[(reserves["commodity"] == commodity) & (reserves["edition"] == edition)]
     if res.empty:
@@ -59,7 +60,7 @@ def reserves_vs_production(reserves: pd.DataFrame, production: pd.DataFrame,
         rp_years=merged["reserves_t"] / merged["production_t"].where(
             merged["production_t"] > 0),
         world_reserves_is_lower_bound=bool(world_res["is_lower_bound"].iloc[0]),
-        year=year, edition=edition,
+        year=year, edition=edition, source_id=res["source_id"].iloc[0],
     ).sort_values("reserves_t", ascending=False, na_position="last").reset_index(drop=True)
 
 
@@ -76,7 +77,7 @@ def world_rp_years(reserves: pd.DataFrame, production: pd.DataFrame,
                        & (production["year"] == year) & (production["country_iso3"] == "WLD")]
         if p.empty:
             continue
-        out.append(dict(edition=edition, year=year,
+        out.append(dict(edition=edition, source_id=str(w["source_id"].iloc[0]), year=year,
                         world_reserves_t=float(w["reserves_t"].iloc[0]),
                         world_production_t=float(p["production_t"].iloc[0]),
                         reserves_is_lower_bound=bool(w["is_lower_bound"].iloc[0])))

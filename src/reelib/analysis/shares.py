@@ -173,7 +173,7 @@ def long_run_share(production: pd.DataFrame, country_iso3: str,
         "year": both["year"], "value": both["production_t"],
         "world_t": both["production_t_world"],
         "share_pct": 100 * both["production_t"] / both["production_t_world"],
-        "edition": both["edition"],
+        "edition": both["edition"], "source_id": both["source_id"],
     }).dropna(subset=["share_pct"]).reset_index(drop=True)
 
 

@@ -102,7 +102,8 @@ def build_reports(names: list[str] | None = None, *, force: bool = False, jobs: 
                 dep_status = [results[n].status for n in spec.needs if n in results]
                 if any(s in ("failed", "blocked") for s in dep_status):
                     pending.remove(spec)
-                    bad = [n for n in spec.needs if results[n].status in ("failed", "blocked")]
+                    bad = [n for n in spec.needs
+                           if n in results and results[n].status in ("failed", "blocked")]
                     finish(spec, ReportResult(spec.name, "blocked",
                                               error=f"not built: needs {bad}, which failed"))
                 elif len(dep_status) == len(spec.needs) and len(running) < max(1, jobs):

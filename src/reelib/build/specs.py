@@ -82,3 +82,11 @@ def select_specs(specs: list[ReportSpec], names: list[str] | None) -> list[Repor
             wanted.add(n)
             stack.extend(by_name[n].needs)
     return [s for s in specs if s.name in wanted]
+
+
+def needs_of(name: str, path: Path | None = None) -> list[str]:
+    """The reports ``name`` needs, as the reports file lists them (the summary reads them)."""
+    for spec in load_reports_file(path):
+        if spec.name == name:
+            return list(spec.needs)
+    raise RegistryError(f"no report {name!r} in the reports file")

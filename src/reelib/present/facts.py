@@ -89,6 +89,12 @@ def fact_field(facts: pd.DataFrame, report: str, key: str, field: str):
     return row[field].iloc[0]
 
 
+def provenance(facts: pd.DataFrame, report: str, key: str) -> dict[str, str]:
+    """The ``source`` and ``edition`` a report recorded for a fact, to pass on to a fact
+    quoted from it: ``rep.fact(..., **provenance(facts, report, key))``."""
+    return {f: fact_field(facts, report, key, f) or "" for f in ("source", "edition")}
+
+
 def compare_facts(current: pd.DataFrame, previous: pd.DataFrame | None) -> pd.DataFrame:
     """Facts whose value differs from the previous build (new, removed or changed)."""
     cols = ["report", "key", "label", "previous", "current", "change"]

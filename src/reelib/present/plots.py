@@ -12,6 +12,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
+from reelib.analysis.concentration import HHI_HIGHLY_CONCENTRATED
+
 COUNTRY_COLORS = {
     "CHN": "#c8102e", "USA": "#1f4e9c", "AUS": "#e69f00", "MMR": "#009e73", "IND": "#cc79a7",
     "RUS": "#56b4e9", "THA": "#8c6d31", "MYS": "#7f7f7f", "VNM": "#d55e00", "BRA": "#2ca02c",
@@ -176,8 +178,9 @@ def plot_concentration(conc: pd.DataFrame, *, title: str, caption: str) -> Figur
                     alpha=0.3, label="HHI bounds")
     a2.plot(conc["year"], conc["hhi_lower"], color="#c8102e", lw=1)
     a2.plot(conc["year"], conc["hhi_upper"], color="#c8102e", lw=1, ls="--")
-    a2.axhline(1800, color="#555555", ls=":", lw=1)
-    a2.text(conc["year"].min(), 1850, "highly concentrated above 1,800", fontsize=8,
+    a2.axhline(HHI_HIGHLY_CONCENTRATED, color="#555555", ls=":", lw=1)
+    a2.text(conc["year"].min(), HHI_HIGHLY_CONCENTRATED + 50,
+            f"highly concentrated above {HHI_HIGHLY_CONCENTRATED:,}", fontsize=8,
             color="#555555")
     a2.set(ylim=(0, 10_000), title="Herfindahl-Hirschman index (0-10,000)", xlabel="")
     _thousands(a2)

@@ -31,6 +31,27 @@ from reelib.files.atomic import write_bytes_atomic, write_csv_atomic, write_text
 from reelib.files.hashing import sha256_file
 from reelib.present.tables import show_tables_styled
 from reelib.processed import store
+from reelib.sources.registry import source_names
+
+
+def source_of(df: pd.DataFrame | pd.Series) -> dict[str, str]:
+    """``source`` and ``edition`` of the rows a fact comes from, read from the data.
+
+    Uses ``source_id``/``edition`` (and the ``_old``/``_new`` pairs of the revisions
+    table); the source is named by the registry's short name. Pass it to ``Report.fact``:
+    ``rep.fact("x", value, **source_of(rows))``.
+    """
+    if isinstance(df, pd.Series):  # one row
+        df = df.to_frame().T
+    ids: list[str] = []
+    editions: list[str] = []
+    for suffix in ("", "_old", "_new"):
+        for col, out in ((f"source_id{suffix}", ids), (f"edition{suffix}", editions)):
+            if col in df.columns:
+                out.extend(v for v in pd.unique(df[col].dropna().astype(str)) if v not in out)
+    if not ids:
+        raise TypeError("source_of needs a frame with a source_id column")
+    return {"source": source_names(ids), "edition": "; ".join(editions)}
 
 
 def configure_matplotlib() -> None:

@@ -48,13 +48,12 @@ def sources_text(stages: pd.DataFrame) -> str:
     return "; ".join(seen)
 
 
-def price_moves(facts: pd.DataFrame, elements: list[str]) -> pd.DataFrame:
-    """Per element: latest annual average, real change since the first year, trend."""
+def price_moves(facts: pd.DataFrame, reports: list[str]) -> pd.DataFrame:
+    """Per price report: latest annual average, real change since the first year, trend."""
     out = []
-    for el in elements:
-        r = f"prices-{el.lower()}"
+    for r in reports:
         out.append({
-            "element": el, "first_year": fact(facts, r, "first_year"),
+            "element": fact(facts, r, "element"), "first_year": fact(facts, r, "first_year"),
             "latest_year": fact(facts, r, "latest_year"),
             "latest_usd_per_kg": fact(facts, r, "latest_price_usd_per_kg"),
             "real_change_pct": fact(facts, r, "real_change_pct"),

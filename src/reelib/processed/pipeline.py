@@ -20,7 +20,7 @@ from reelib import config
 from reelib.files.atomic import write_csv_atomic, write_parquet_atomic, write_text_atomic
 from reelib.processed import revisions, tables
 from reelib.processed.schemas import validate_table
-from reelib.readers import comtrade, cpi, daily_prices, iea, usitc
+from reelib.readers import chain_shares, comtrade, cpi, daily_prices, iea, usitc
 from reelib.readers import usgs_ds140 as ds140
 from reelib.readers import usgs_mcs as mcs
 from reelib.readers import usgs_myb as myb
@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 # ~13,000 rows), so each gets a CSV beside its Parquet file.
 CSV_TABLES = ("production", "reserves", "prices_annual", "prices_daily", "trade",
               "supply_stages", "us_salient", "revisions", "production_latest",
-              "reserves_latest", "cpi")
+              "reserves_latest", "cpi", "chain_shares")
 
 
 def read_all_sources() -> dict[str, pd.DataFrame]:
@@ -60,6 +60,7 @@ def read_all_sources() -> dict[str, pd.DataFrame]:
                             usitc.read_usitc("export")], ignore_index=True),
         "supply": iea.read_iea_supply(),
         "cpi": cpi.read_cpi(),
+        "chain_shares": chain_shares.read_chain_shares(),
     }
 
 
@@ -78,6 +79,7 @@ def build_tables(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
         "cpi": frames["cpi"],
         "us_salient": tables.build_us_salient(frames["salient"]),
         "revisions": revisions.compute_revisions(production, reserves, prices_annual),
+        "chain_shares": tables.build_chain_shares(frames["chain_shares"]),
     }
     for name, df in out.items():
         out[name] = validate_table(name, df)

@@ -60,6 +60,7 @@ KEYS: dict[str, list[str]] = {
     "cpi": ["series_id", "month"],
     "us_salient": ["source_id", "edition", "chapter", "statistic", "item", "country",
                    "year_label"],
+    "chain_shares": ["source_id", "stage", "year"],
     "revisions": ["table", "commodity", "measure", "series", "country_iso3", "country",
                   "year", "edition_old", "edition_new"],
 }
@@ -133,6 +134,12 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
         "value_high": _col(F, nullable=True), "qualifier": _QUALIFIER, "value_raw": _col(S),
         "unit_original": _col(S), "is_estimate": _col(B), "notes": _col(S),
         "correction_id": _col(S),
+    }, strict=True),
+    "chain_shares": pa.DataFrameSchema({
+        "source_id": _col(S), "edition": _col(S),
+        "stage": _col(S, pa.Check.isin(["mining", "refining", "magnets"])),
+        "stage_label": _col(S), "year": _col(INT, pa.Check.in_range(1900, 2030)),
+        "china_share_pct": _col(F, pa.Check.in_range(0, 100)),
     }, strict=True),
     "revisions": pa.DataFrameSchema({
         "table": _col(S, pa.Check.isin(["production", "reserves", "prices_annual"])),

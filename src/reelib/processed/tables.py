@@ -123,6 +123,17 @@ def build_us_salient(salient: pd.DataFrame) -> pd.DataFrame:
                            kind="mergesort").reset_index(drop=True)
 
 
+def build_chain_shares(chain: pd.DataFrame) -> pd.DataFrame:
+    """China's share per stage as a secondary compilation cites it (``china_share_pct``).
+
+    The project's only figure for magnets; reports quote it as a cited figure, never as
+    measured data, and draw it apart from the measured stages.
+    """
+    cols = ["source_id", "edition", "stage", "stage_label", "year", "china_share_pct"]
+    return chain.loc[:, cols].sort_values(["stage", "year"], kind="mergesort").reset_index(
+        drop=True)
+
+
 def latest_view(table: pd.DataFrame, group: list[str] | None = None) -> pd.DataFrame:
     """Keep, per ``group`` (default commodity, measure, year), only the newest edition.
 

@@ -4,7 +4,7 @@
 refining/separation, permanent magnets, 2024) from a public repository that cites USGS MCS
 2025 and the IEA. It is the project's only figure for magnets, which neither USGS nor the
 IEA extract gives by country; reports quote it as a cited secondary figure, never as
-measured data.
+measured data. ``reelib clean`` writes it to the processed table ``chain_shares``.
 """
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ import pandas as pd
 from reelib.exceptions import UnparseableValueError
 from reelib.readers.decode import read_csv_text, read_text, require_columns
 from reelib.sources.fetch import source_path
+from reelib.sources.registry import edition_of
 
 SOURCE_ID = "secondary-ibtisamkhan96-ree-chain-shares"
 FILE = "china_share_along_chain.csv"
-EDITION = "repository snapshot ibtisamkhan96@30fe833b"
 YEAR = 2024
 #: The file's stage labels and the project's stage names.
 STAGES = {"1. Mining (ore)": "mining", "2. Refining / separation": "refining",
@@ -51,5 +51,5 @@ def read_chain_shares(path: Path | None = None) -> pd.DataFrame:
                      "china_share_pct": share})
     return pd.DataFrame(rows).astype({"stage": "string", "stage_label": "string",
                                       "year": "Int64", "china_share_pct": "Float64"}).assign(
-        source_id=SOURCE_ID, edition=EDITION)
+        source_id=SOURCE_ID, edition=edition_of(SOURCE_ID))
 

@@ -16,7 +16,7 @@ from reelib.exceptions import MissingColumnError, SourceFormatError, TruncatedFi
 from reelib.readers.decode import read_json
 from reelib.readers.shapes import make_trade
 from reelib.sources.fetch import source_path
-from reelib.sources.registry import load_registry
+from reelib.sources.registry import edition_of, load_registry
 
 COMTRADE_ID = "un-comtrade-china-imports-hs2846"
 
@@ -61,7 +61,7 @@ def read_comtrade_year(path: Path) -> pd.DataFrame:
             is_quantity_estimated=bool(rec["isNetWgtEstimated"]),
         ))
     return pd.DataFrame(rows).assign(
-        source_id=COMTRADE_ID, edition="Comtrade preview API, retrieved 2026-07-10",
+        source_id=COMTRADE_ID, edition=edition_of(COMTRADE_ID),
         file=Path(path).name, period="annual", value_basis="CIF",
         is_quantity_suppressed=False, partner_scope="all partners of origin, plus World")
 

@@ -13,6 +13,7 @@ import pandas as pd
 from reelib.exceptions import SourceFormatError, TruncatedFileError
 from reelib.readers.decode import read_csv_text, read_text, require_columns
 from reelib.sources.fetch import source_path
+from reelib.sources.registry import edition_of
 
 CPI_ID = "fred-cpiaucsl-2025-11"
 
@@ -42,7 +43,7 @@ def read_cpi(path: Path | None = None) -> pd.DataFrame:
         raise TruncatedFileError(path, "months are not a gapless monthly sequence",
                                  fix="re-fetch it: `reelib fetch` checks the sha256")
     return pd.DataFrame({
-        "source_id": CPI_ID, "edition": "FRED CPIAUCSL through 2025-11",
+        "source_id": CPI_ID, "edition": edition_of(CPI_ID),
         "series_id": "CPIAUCSL", "month": months, "cpi_index_1982_84": values,
         "is_missing": values.isna(), "is_seasonally_adjusted": True,
     }).astype(_CPI_COLUMNS)

@@ -19,6 +19,7 @@ from reelib.exceptions import MissingColumnError, SourceFormatError
 from reelib.readers.decode import read_csv_text, read_json, read_text, require_columns
 from reelib.readers.shapes import make_daily_prices
 from reelib.sources.fetch import source_path
+from reelib.sources.registry import edition_of
 
 CHINA_ID = "china-domestic-reo-prices-daily-2013-2024"
 CHINA_FILE = "xitu-jiage_rare-earth-prices.csv"
@@ -71,7 +72,7 @@ def read_china_domestic(path: Path | None = None) -> pd.DataFrame:
             "is_range_inconsistent": inconsistent.fillna(False),
         }))
     return make_daily_prices(pd.concat(frames, ignore_index=True).assign(
-        source_id=CHINA_ID, edition="repository snapshot @95c1e30f", file=CHINA_FILE,
+        source_id=CHINA_ID, edition=edition_of(CHINA_ID), file=CHINA_FILE,
         grade="not stated", market="China domestic (VAT status not stated)",
         price_usd_per_kg=pd.NA, is_unit_inferred=True))
 
@@ -110,7 +111,7 @@ def read_komis(path: Path | None = None) -> pd.DataFrame:
         raise SourceFormatError(path, "date appears twice", row=dup["source_row"],
                                 column=dup["element"], value=str(dup["date"].date()))
     return make_daily_prices(df.assign(
-        source_id=KOMIS_ID, edition=f"KOMIS scrape, updated {doc.get('updated', '?')}",
+        source_id=KOMIS_ID, edition=edition_of(KOMIS_ID),
         file="prices.json", market="FOB China", price_cny_per_kg=pd.NA,
         price_low_cny_per_kg=pd.NA, price_high_cny_per_kg=pd.NA, unit_original="USD/kg",
         is_unit_inferred=False, is_range_inconsistent=False))

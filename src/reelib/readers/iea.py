@@ -16,10 +16,10 @@ import pandas as pd
 from reelib.exceptions import MissingColumnError, SourceFormatError
 from reelib.readers.decode import read_json
 from reelib.sources.fetch import source_path
+from reelib.sources.registry import edition_of
 
 SOURCE_ID = "iea-critical-minerals-dataset-2025-extract"
 FILE = "iea.json"
-EDITION = "IEA GCMO 2025 (base year 2024)"
 #: The IEA's label for the rare earths in its supply tables, and what it covers.
 RARE_EARTHS = "Rare Earth Elements"
 RARE_EARTHS_SCOPE = "magnet rare earths (Nd, Pr, Dy, Tb)"
@@ -68,6 +68,6 @@ def read_iea_supply(path: Path | None = None) -> pd.DataFrame:
                                             else None),
                     ))
     df = pd.DataFrame(rows).assign(
-        source_id=SOURCE_ID, edition=EDITION, file=FILE,
+        source_id=SOURCE_ID, edition=edition_of(SOURCE_ID), file=FILE,
         scope=lambda d: d["mineral"].map({RARE_EARTHS: RARE_EARTHS_SCOPE}).fillna(d["mineral"]))
     return df.loc[:, list(_COLUMNS)].astype(_COLUMNS)

@@ -17,10 +17,10 @@ from reelib.readers.decode import open_workbook
 from reelib.exceptions import MissingColumnError, TruncatedFileError
 from reelib.readers.values import parse_value
 from reelib.sources.fetch import source_path
+from reelib.sources.registry import edition_of
 
 SOURCE_ID = "usgs-ds140-rare-earths-2020"
 FILE = "ds140-rare-earths-2020.xlsx"
-EDITION = "DS140 2020"
 COLUMNS = ["Year", "Production", "Imports", "Exports", "Apparent consumption",
            "Unit value ($/t)", "Unit value (98$/t)", "World production"]
 FIRST_YEAR, LAST_YEAR = 1900, 2020
@@ -68,7 +68,7 @@ def ds140_production_observations(ds: pd.DataFrame) -> pd.DataFrame:
     prod = ds[ds["column"].isin(["Production", "World production"])]
     return obs.make_observations(prod.assign(
         country=prod["column"].map({"Production": "United States", "World production": "World"}),
-        source_id=SOURCE_ID, edition=EDITION, file=FILE, commodity="Rare earths",
+        source_id=SOURCE_ID, edition=edition_of(SOURCE_ID), file=FILE, commodity="Rare earths",
         statistic="production", measure="Mine production", unit_original="metric tons",
         basis="rare-earth-oxide (REO) equivalent",
     ))
@@ -83,7 +83,7 @@ def ds140_unit_values(ds: pd.DataFrame) -> pd.DataFrame:
     uv = ds[ds["column"].isin(["Unit value ($/t)", "Unit value (98$/t)"])]
     per_kg = uv["value"].astype("Float64") / 1000.0
     return obs.make_prices(uv.assign(
-        source_id=SOURCE_ID, edition=EDITION, file=FILE, element="REO",
+        source_id=SOURCE_ID, edition=edition_of(SOURCE_ID), file=FILE, element="REO",
         product="Rare earths, unit value of U.S. apparent consumption (t REO)",
         purity_pct=pd.NA, price_basis="annual_unit_value", market="United States",
         price_source="USGS DS140: unit value = value of apparent consumption / quantity",
@@ -98,7 +98,7 @@ def ds140_us_salient(ds: pd.DataFrame) -> pd.DataFrame:
     """Return U.S. imports, exports and apparent consumption (t REO) as salient rows."""
     sal = ds[ds["column"].isin(["Imports", "Exports", "Apparent consumption"])]
     return obs.make_salient(sal.assign(
-        source_id=SOURCE_ID, edition=EDITION, file=FILE, chapter="RARE EARTHS",
+        source_id=SOURCE_ID, edition=edition_of(SOURCE_ID), file=FILE, chapter="RARE EARTHS",
         statistic=sal["column"], item=sal["column"], country="United States",
         year_label=sal["year"].astype(str), unit_original="metric tons",
     ))

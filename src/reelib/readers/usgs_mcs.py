@@ -25,8 +25,12 @@ from reelib.readers.decode import read_csv_text, read_text, require_columns
 from reelib.readers.values import parse_value
 from reelib.reference.corrections import apply_corrections
 from reelib.sources.fetch import source_path
+from reelib.sources.registry import edition_of
 
 MCS2026_ID = "usgs-mcs-2026"
+MCS2025_ID = "usgs-mcs-2025"
+MCS2024_ID = "usgs-mcs-2024"
+MCS_PRICES_ID = "usgs-mcs-2016-2019-2021-rare-earths-prices-transcribed"
 MCS2026_FILE = "MCS2026_Commodities_Data.csv"
 MCS2026_COLUMNS = ["MCS chapter", "Section", "Commodity", "Country", "Statistics",
                    "Statistics_detail", "Unit", "Year", "Value", "Notes",
@@ -88,7 +92,7 @@ def read_mcs2026_release(path: Path | None = None) -> pd.DataFrame:
     basis = basis.where(basis != "").groupby(raw["MCS chapter"]).transform("first").fillna("")
     return pd.DataFrame({
         "source_id": MCS2026_ID,
-        "edition": "MCS 2026",
+        "edition": edition_of(MCS2026_ID),
         "file": MCS2026_FILE,
         "source_row": pd.array(range(2, len(raw) + 2), dtype="Int64"),
         "chapter": raw["MCS chapter"].str.strip(),
@@ -191,14 +195,14 @@ def _check_type_column(raw: pd.DataFrame, path: Path) -> None:
 
 def read_mcs2025_world(path: Path | None = None) -> pd.DataFrame:
     """Read the transcribed MCS 2025 rare-earth world table (2023, 2024e, reserves)."""
-    path = path or source_path("usgs-mcs-2025", "mcs2025-rare-earths_world_transcribed.csv")
+    path = path or source_path(MCS2025_ID, "mcs2025-rare-earths_world_transcribed.csv")
     raw = read_csv_text(read_text(path, "utf-8"), path)
     require_columns(raw, ["Source", "Country", "Type", "Prod_t_2023", "Prod_t_est_2024",
                           "Prod_notes", "Reserves_t", "Reserves_notes"], path)
     raw = raw[raw["Country"].str.strip() != ""].reset_index(drop=True)
     _check_type_column(raw, path)
     return _wide_world_to_observations(
-        raw, path=path, source_id="usgs-mcs-2025", edition="MCS 2025", file=path.name,
+        raw, path=path, source_id=MCS2025_ID, edition=edition_of(MCS2025_ID), file=path.name,
         prod_cols={"Prod_t_2023": (2023, False), "Prod_t_est_2024": (2024, True)},
         reserves_year=2024)
 
@@ -209,7 +213,7 @@ def read_mcs2024_world(path: Path | None = None) -> pd.DataFrame:
     Both production columns are headed ``Prod_t_est_...`` in this file, so both years are
     flagged as estimates, as the file states.
     """
-    path = path or source_path("usgs-mcs-2024", "mcs2024-raree_world.csv")
+    path = path or source_path(MCS2024_ID, "mcs2024-raree_world.csv")
     raw = read_csv_text(read_text(path, "utf-8-sig"), path)
     raw = raw.loc[:, [c for c in raw.columns if not c.startswith("Unnamed")]]
     require_columns(raw, ["Source", "Country", "Type", "Prod_t_est_2022", "Prod_t_est_2023",
@@ -218,7 +222,7 @@ def read_mcs2024_world(path: Path | None = None) -> pd.DataFrame:
     raw = raw[~blank]
     _check_type_column(raw, path)
     return _wide_world_to_observations(
-        raw, path=path, source_id="usgs-mcs-2024", edition="MCS 2024", file=path.name,
+        raw, path=path, source_id=MCS2024_ID, edition=edition_of(MCS2024_ID), file=path.name,
         prod_cols={"Prod_t_est_2022": (2022, True), "Prod_t_est_2023": (2023, True)},
         reserves_year=2023)
 
@@ -267,7 +271,7 @@ def mcs2026_us_salient(release: pd.DataFrame) -> pd.DataFrame:
 
 def read_mcs2025_salient(path: Path | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Read the transcribed MCS 2025 U.S. salient table: (salient rows, price rows)."""
-    path = path or source_path("usgs-mcs-2025", "mcs2025-rare-earths_salient_transcribed.csv")
+    path = path or source_path(MCS2025_ID, "mcs2025-rare-earths_salient_transcribed.csv")
     raw = read_csv_text(read_text(path, "utf-8"), path)
     years = {"2020": (2020, False), "2021": (2021, False), "2022": (2022, False),
              "2023": (2023, False), "2024e": (2024, True)}
@@ -282,7 +286,7 @@ def read_mcs2025_salient(path: Path | None = None) -> tuple[pd.DataFrame, pd.Dat
                              qualifier=p.qualifier, value_raw=r[col],
                              is_estimate=is_est or r["Section"] == "Production",
                              notes=r["Notes"]))
-    df = pd.DataFrame(rows).assign(source_id="usgs-mcs-2025", edition="MCS 2025",
+    df = pd.DataFrame(rows).assign(source_id=MCS2025_ID, edition=edition_of(MCS2025_ID),
                                    file=path.name, country="United States",
                                    chapter="RARE EARTHS", correction_id="")
     is_price = df["section"] == "Price"
@@ -311,7 +315,7 @@ def read_mcs_prices_2011_2020(path: Path | None = None) -> pd.DataFrame:
     the value, ``qualifier='range'`` and ``price_basis='yearend_range'``); MCS 2019 and 2021
     print annual averages. The two bases are different statistics: never splice them.
     """
-    path = path or source_path("usgs-mcs-2016-2019-2021-rare-earths-prices-transcribed")
+    path = path or source_path(MCS_PRICES_ID)
     raw = read_csv_text(read_text(path, "utf-8"), path)
     require_columns(raw, ["edition", "year", "estimated", "item", "price_basis",
                           "value_as_printed", "value_low", "value_high", "value_mid", "unit",
@@ -327,7 +331,7 @@ def read_mcs_prices_2011_2020(path: Path | None = None) -> pd.DataFrame:
                          for i, v in enumerate(raw[col])], dtype="Float64")
 
     return obs.make_prices(pd.DataFrame({
-        "source_id": "usgs-mcs-2016-2019-2021-rare-earths-prices-transcribed",
+        "source_id": MCS_PRICES_ID,
         "edition": raw["edition"].str.replace(r"^MCS(\d{4})$", r"MCS \1", regex=True),
         "file": path.name,
         "source_row": range(2, len(raw) + 2),

@@ -21,6 +21,7 @@ from reelib.reference.countries import is_exact_country_name
 from reelib.exceptions import MissingColumnError, SourceFormatError, TruncatedFileError
 from reelib.readers.values import parse_value
 from reelib.sources.fetch import source_path
+from reelib.sources.registry import edition_of
 
 SOURCE_ID = "usgs-myb-2022-rare-earths"
 FILE = "myb1-2022-raree-ert.xlsx"
@@ -101,9 +102,10 @@ def read_myb2022_world_production(path: Path | None = None) -> pd.DataFrame:
     if not out:
         raise TruncatedFileError(path, "T8 has no data rows")
     return obs.make_observations(pd.DataFrame(out).assign(
-        source_id=SOURCE_ID, edition="MYB 2022", file=f"{FILE}#T8", commodity="Rare earths",
-        statistic="production", measure="Mine production", unit_original="metric tons",
-        basis="rare-earth-oxide (REO) equivalent", is_reported=False, correction_id=""))
+        source_id=SOURCE_ID, edition=edition_of(SOURCE_ID), file=f"{FILE}#T8",
+        commodity="Rare earths", statistic="production", measure="Mine production",
+        unit_original="metric tons", basis="rare-earth-oxide (REO) equivalent",
+        is_reported=False, correction_id=""))
 
 
 _T3_SOURCES = {"2": "Stanford Materials Corp. (five-kilogram lot)",
@@ -143,5 +145,5 @@ def read_myb2022_prices(path: Path | None = None) -> pd.DataFrame:
                 price_source="; ".join(_T3_SOURCES[f] for f in fns if f in _T3_SOURCES),
             ))
     return obs.make_prices(pd.DataFrame(out).assign(
-        source_id=SOURCE_ID, edition="MYB 2022", file=f"{FILE}#T3",
+        source_id=SOURCE_ID, edition=edition_of(SOURCE_ID), file=f"{FILE}#T3",
         price_basis="annual_average", is_estimate=False, dollar_year=pd.NA, correction_id=""))

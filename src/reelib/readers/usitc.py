@@ -18,6 +18,7 @@ from reelib.readers.decode import read_sheets
 from reelib.readers.shapes import make_trade
 from reelib.reference.trade_codes import HS_LABELS
 from reelib.sources.fetch import source_path
+from reelib.sources.registry import edition_of
 
 USITC_ID = "usitc-dataweb-us-trade-1993-2026"
 
@@ -111,7 +112,7 @@ def read_usitc(flow: str, path: Path | None = None) -> pd.DataFrame:
     df = pd.concat(frames, ignore_index=True)
     df = df[~((df["period"] == "annual") & (df["year"] == 2026))]
     return make_trade(df.assign(
-        source_id=USITC_ID, edition="USITC DataWeb download, 2026-07-10", file=file_name,
+        source_id=USITC_ID, edition=edition_of(USITC_ID), file=file_name,
         reporter_iso3="USA", reporter="United States", partner=df["Country"].str.strip(),
         partner_code_source="", flow=flow, hs_code=df["HTS Number"].astype(str),
         hs_description=df["Description"], classification="HTS", value_basis=basis,

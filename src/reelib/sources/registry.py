@@ -46,6 +46,7 @@ class Source:
     retrieved: str | None = None
     via: str | None = None
     notes: str | None = None
+    short_name: str | None = None
     extra: dict = field(default_factory=dict, compare=False)
 
     def file(self, name: str) -> SourceFile:
@@ -55,6 +56,11 @@ class Source:
                 return f
         raise RegistryError(f"source {self.id!r} has no file {name!r}; registered: "
                             f"{[f.name for f in self.files]}")
+
+    @property
+    def name(self) -> str:
+        """How reports name the source in a fact or caption ('USGS', 'IEA')."""
+        return self.short_name or self.publisher
 
     @property
     def citation(self) -> str:
@@ -108,6 +114,26 @@ def _parse_registry(path_text: str, stamp: int) -> dict[str, Source]:
             **{k: (str(v) if v is not None else None) for k, v in entry.items() if k in known},
         )
     return registry
+
+
+def edition_of(source_id: str) -> str:
+    """The edition a registered source holds (readers stamp it on every row)."""
+    registry = load_registry()
+    if source_id not in registry:
+        raise RegistryError(f"unknown source id {source_id!r}; registered: {sorted(registry)}")
+    return registry[source_id].edition
+
+
+def source_names(source_ids) -> str:
+    """The registry's short names of ``source_ids``, distinct and in order ('USGS; IEA')."""
+    registry = load_registry()
+    names: list[str] = []
+    for sid in source_ids:
+        if sid not in registry:
+            raise RegistryError(f"unknown source id {sid!r}; registered: {sorted(registry)}")
+        if registry[sid].name not in names:
+            names.append(registry[sid].name)
+    return "; ".join(names)
 
 
 def edition_dates(registry: dict[str, Source] | None = None) -> dict[str, str]:

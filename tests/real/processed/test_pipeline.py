@@ -10,6 +10,7 @@ from reelib.processed import pipeline as clean
 from reelib.exceptions import (EncodingError, MissingColumnError, ReelibError,
                                TruncatedFileError, UnknownCountryError, UnparseableValueError)
 from reelib.files.atomic import write_parquet_atomic
+from reelib.sources.registry import load_registry
 
 
 def _digests(folder):
@@ -134,6 +135,23 @@ class TestTablesAnswerTheQuestions:
         for name in ("production", "reserves", "prices_annual", "trade", "supply_stages"):
             df = built[name]
             assert (df["source_id"] != "").all() and (df["edition"] != "").all(), name
+
+    def test_every_edition_is_the_one_the_registry_gives_its_source(self, built):
+        registry = load_registry()
+        for name, df in built.items():
+            if "source_id" not in df.columns or "edition" not in df.columns:
+                continue
+            for sid, edition in df.loc[:, ["source_id", "edition"]].drop_duplicates(
+                    ).itertuples(index=False):
+                source = registry[sid]
+                allowed = {source.edition} | set(source.extra.get("edition_dates", {}))
+                assert edition in allowed, (name, sid, edition)
+
+    def test_the_cited_chain_shares_are_a_processed_table(self, built):
+        chain = built["chain_shares"].set_index("stage")
+        assert chain.loc["magnets", "china_share_pct"] == 94
+        assert chain.loc["mining", "year"] == 2024
+        assert set(chain["source_id"]) == {"secondary-ibtisamkhan96-ree-chain-shares"}
 
     def test_latest_view_uses_the_newest_edition_per_year(self, built):
         latest = built["production_latest"]

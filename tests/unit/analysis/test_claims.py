@@ -12,12 +12,12 @@ def _production(values: dict[str, dict[str, float]]) -> pd.DataFrame:
     for i, (edition, vals) in enumerate(values.items()):
         for iso, v in vals.items():
             rows.append({"commodity": "Rare earths", "measure": "Mine production", "year": 2024,
-                         "edition": edition, "edition_published": f"202{i}",
+                         "source_id": "usgs-mcs-2026", "edition": edition,
+                         "edition_published": f"202{i}",
                          "country_iso3": iso, "country": iso,
                          "entity": "world" if iso == "WLD" else "country",
                          "production_t": v, "basis": "REO", "is_estimate": False})
     return pd.DataFrame(rows)
-
 
 
 class TestCompare:

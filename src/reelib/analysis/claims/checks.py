@@ -18,6 +18,7 @@ from reelib.analysis.shares import compute_shares
 from reelib.analysis.supply_chain import stage_shares
 from reelib.analysis.trade_dependence import partner_shares, select_flows
 from reelib.exceptions import RegistryError
+from reelib.sources.registry import source_names
 
 Check = Callable[[dict, dict[str, pd.DataFrame]], Outcome]
 #: test kind -> check function
@@ -52,7 +53,8 @@ def _production_share_evidence(production: pd.DataFrame, country: str, year: int
             continue
         s = compute_shares(g.rename(columns={"production_t": "value"}))
         v = s.loc[s["country_iso3"] == country, "share_pct"]
-        out.append(Evidence(float(v.iloc[0]), "%", "USGS", str(edition),
+        out.append(Evidence(float(v.iloc[0]), "%", source_names(g["source_id"].unique()),
+                            str(edition),
                             f"share of world mine production {year}"))
     return out
 
@@ -63,7 +65,8 @@ def _iea_share_evidence(supply: pd.DataFrame, country: str, stage: str, year: in
     row = s[(s["stage"] == stage) & (s["year"] == year) & (s["country_iso3"] == country)]
     if row.empty:
         return []
-    return [Evidence(float(row["share_pct"].iloc[0]), "%", "IEA", "GCMO 2025",
+    return [Evidence(float(row["share_pct"].iloc[0]), "%",
+                     source_names(supply["source_id"].unique()), str(supply["edition"].iloc[0]),
                      f"share of {stage} (magnet rare earths) {year}")]
 
 
@@ -116,13 +119,15 @@ def _reserves_value(claim: dict, data: dict) -> Outcome:
     evidence, results, gaps = [], [], []
     for row in rows.itertuples():
         if pd.isna(row.reserves_t):
-            evidence.append(Evidence(None, "t", "USGS", row.edition, "reserves (NA)"))
+            evidence.append(Evidence(None, "t", source_names([row.source_id]), row.edition,
+                                     "reserves (NA)"))
             continue
-        evidence.append(Evidence(float(row.reserves_t), "t", "USGS", row.edition,
-                                 "reserves"))
+        evidence.append(Evidence(float(row.reserves_t), "t", source_names([row.source_id]),
+                                 row.edition, "reserves"))
         gap = 100 * (row.reserves_t - claimed) / claimed
         gaps.append(gap)
-        results.append((f"USGS {row.edition}", compare(gap, 0, tol, "approx")))
+        results.append((f"{source_names([row.source_id])} {row.edition}",
+                        compare(gap, 0, tol, "approx")))
     if not results:
         return Outcome("not testable", evidence, reason="no reported reserves")
     verdict, sup, oth = combine(results, comp)
@@ -144,8 +149,9 @@ def _reserves_rank(claim: dict, data: dict) -> Outcome:
         if mine.empty:
             continue
         rank = int(mine.iloc[0])
-        evidence.append(Evidence(rank, "rank", "USGS", str(edition), "reserves rank"))
-        results.append((f"USGS {edition}", "supports" if rank == int(claimed) else
+        name = source_names(g["source_id"].unique())
+        evidence.append(Evidence(rank, "rank", name, str(edition), "reserves rank"))
+        results.append((f"{name} {edition}", "supports" if rank == int(claimed) else
                         "contradicts"))
     verdict, sup, oth = combine(results, comp)
     return Outcome(verdict, evidence, gap=None, supporting=sup, not_supporting=oth,
@@ -159,12 +165,13 @@ def _import_partner_rank(claim: dict, data: dict) -> Outcome:
                         hs_code=params["hs_code"], years=(claim["year"], claim["year"]))
     s = partner_shares(rows)
     mine = s[s["partner_iso3"] == claim["country"]].iloc[0]
-    evidence = [Evidence(int(mine["rank"]), "rank", "USITC DataWeb",
-                         "download 2026-07-10", f"rank among {len(s)} partners"),
-                Evidence(float(mine["share_pct"]), "%", "USITC DataWeb",
-                         "download 2026-07-10", "share of imports by value")]
+    name, edition = source_names(rows["source_id"].unique()), str(rows["edition"].iloc[0])
+    evidence = [Evidence(int(mine["rank"]), "rank", name, edition,
+                         f"rank among {len(s)} partners"),
+                Evidence(float(mine["share_pct"]), "%", name, edition,
+                         "share of imports by value")]
     ok = compare(int(mine["rank"]), params.get("max_rank", claimed), 0, "le_rank")
-    verdict, sup, oth = combine([("USITC DataWeb", ok)], comp)
+    verdict, sup, oth = combine([(name, ok)], comp)
     return Outcome(verdict, evidence, supporting=sup, not_supporting=oth,
                    reason=claim.get("notes", ""))
 
@@ -180,10 +187,13 @@ def _price_change(claim: dict, data: dict) -> Outcome:
         return Outcome("not testable", reason="no quotes in the window")
     low, last = window["price"].min(), window["price"].iloc[-1]
     change = 100 * (last / low - 1)
-    ev = Evidence(float(change), "%", params["source_id"], "",
+    quotes = data["prices_daily"]
+    edition = str(quotes.loc[quotes["source_id"] == params["source_id"], "edition"].iloc[0])
+    ev = Evidence(float(change), "%", source_names([params["source_id"]]), edition,
                   f"{params['element']} oxide: from the {params['months']}-month low "
                   f"{low:.2f} to {last:.2f} ({window['date'].iloc[-1]:%Y-%m-%d})")
-    verdict, sup, oth = combine([(params["source_id"], compare(change, claimed, tol))], comp)
+    verdict, sup, oth = combine([(source_names([params["source_id"]]),
+                                  compare(change, claimed, tol))], comp)
     return Outcome(verdict, [ev], gap=change - claimed, gap_unit="pp", supporting=sup,
                    not_supporting=oth, reason=claim.get("notes", ""))
 
@@ -198,12 +208,13 @@ def _first_production_year(claim: dict, data: dict) -> Outcome:
     if latest.empty:
         return Outcome("not testable", reason="no production after the given year")
     first = latest.iloc[0]
-    ev = Evidence(int(first["year"]), "year", "USGS", str(first["edition"]),
+    name = source_names([first["source_id"]])
+    ev = Evidence(int(first["year"]), "year", name, str(first["edition"]),
                   f"first year with output after {params['after']} "
                   f"({first['production_t']:,.0f} t)")
     gap = int(first["year"]) - int(claimed)
     result = "supports" if gap == 0 else "close" if abs(gap) <= tol else "contradicts"
-    verdict, sup, oth = combine([(f"USGS {first['edition']}", result)], comp)
+    verdict, sup, oth = combine([(f"{name} {first['edition']}", result)], comp)
     return Outcome(verdict, [ev], gap=gap, gap_unit="years", supporting=sup,
                    not_supporting=oth, reason=claim.get("notes", ""))
 

@@ -52,7 +52,7 @@ def annual_series(prices: pd.DataFrame, element: str, basis: str = "annual_avera
                   ) -> pd.DataFrame:
     """One value per year for ``element`` on one basis, from the newest edition.
 
-    Output: year, price_usd_per_kg, low, high, edition, purity_pct, is_estimate,
+    Output: year, price_usd_per_kg, low, high, edition, source_id, purity_pct, is_estimate,
     n_editions (how many editions print that year). Current dollars only.
     """
     rows = prices[(prices["element"] == element) & (prices["price_basis"] == basis)
@@ -66,6 +66,7 @@ def annual_series(prices: pd.DataFrame, element: str, basis: str = "annual_avera
         "year": last.index.astype(int), "price_usd_per_kg": last["price_usd_per_kg"].to_numpy(),
         "low": last["price_low_usd_per_kg"].to_numpy(),
         "high": last["price_high_usd_per_kg"].to_numpy(), "edition": last["edition"].to_numpy(),
+        "source_id": last["source_id"].to_numpy(),
         "purity_pct": last["purity_pct"].to_numpy(), "is_estimate": last["is_estimate"].to_numpy(),
         "n_editions": n.loc[last.index].to_numpy(),
     }).reset_index(drop=True)
