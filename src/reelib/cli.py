@@ -5,9 +5,13 @@
     reelib data                    fetch + clean
     reelib build [REPORT ...]      fetch + clean + every report (or the named ones)
     reelib sources                 list the registered sources
-    reelib params NOTEBOOK         show a notebook's parameters
+    reelib params NOTEBOOK         show a notebook's parameters (a path, name or number)
 
-Errors the project detects (``ReelibError``) are printed as one clear line and exit 1.
+Exit codes: 0 done; 1 the build finished but a report failed, was blocked or timed out;
+2 bad input (a registry, reports file, parameter or source file the project refuses);
+3 another build holds the reports folder; 70 an internal error (a bug: rerun with
+--debug for the traceback); 130 interrupted. Problems the project detects
+(``ReelibError``) are printed as one clear line, never as a traceback.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from reelib import config
 from reelib.exceptions import ReelibError
 
 log = logging.getLogger("reelib")
+EXIT_OK, EXIT_REPORTS_FAILED, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 70, 130
 
 
 def _cmd_fetch(args: argparse.Namespace) -> None:
@@ -48,12 +53,17 @@ def _cmd_data(args: argparse.Namespace) -> None:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
+    from reelib.files.lock import build_lock
     from reelib.build.schedule import build_reports
+    from reelib.build.specs import load_reports_file, select_specs
 
-    if not args.skip_data:
-        _cmd_data(args)
-    result = build_reports(names=args.reports or None, force=args.force, jobs=args.jobs)
-    return 0 if result.ok else 1
+    select_specs(load_reports_file(), args.reports)  # unknown names stop us before any work
+    with build_lock(config.REPORTS_DIR, wait=args.wait):
+        if not args.skip_data:
+            _cmd_data(args)
+        result = build_reports(names=args.reports or None, force=args.force, jobs=args.jobs,
+                               engine=args.engine, timeout=args.timeout)
+    return EXIT_OK if result.ok else EXIT_REPORTS_FAILED
 
 
 def _cmd_sources(args: argparse.Namespace) -> None:
@@ -70,41 +80,72 @@ def _cmd_params(args: argparse.Namespace) -> None:
         print(f"{p['name']}: {p['type']} = {p['default']}   # {p['help']}")
 
 
+def _positive(text: str) -> float:
+    value = float(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError("must be a positive number of seconds")
+    return value
+
+
+def parser() -> argparse.ArgumentParser:
+    """The command-line interface (also documents every option in ``reelib -h``)."""
+    p = argparse.ArgumentParser(prog="reelib", description=__doc__.split("\n\n")[0])
+    p.add_argument("-v", "--verbose", action="store_true", help="log progress details")
+    p.add_argument("--debug", action="store_true",
+                   help="show the traceback of an internal error")
+    sub = p.add_subparsers(dest="command", required=True)
+    s = sub.add_parser("fetch", help="materialise data/raw (sha256-checked)")
+    s.add_argument("source_ids", nargs="*", help="registered source ids (default: all)")
+    s.add_argument("--offline", action="store_true", help="use the mirror only, never download")
+    s.set_defaults(func=_cmd_fetch)
+    s = sub.add_parser("clean", help="build and validate data/processed")
+    s.set_defaults(func=_cmd_clean)
+    s = sub.add_parser("data", help="fetch + clean")
+    s.add_argument("--offline", action="store_true", help="use the mirror only, never download")
+    s.set_defaults(func=_cmd_data)
+    s = sub.add_parser("build", help="fetch + clean + reports")
+    s.add_argument("reports", nargs="*", help="report names from notebooks/reports.yaml")
+    s.add_argument("--force", action="store_true", help="rebuild reports even if unchanged")
+    s.add_argument("--skip-data", action="store_true", help="do not fetch and clean first")
+    s.add_argument("--offline", action="store_true", help="use the mirror only, never download")
+    s.add_argument("-j", "--jobs", type=int, default=2, help="reports run in parallel")
+    s.add_argument("--timeout", type=_positive, default=None,
+                   help="seconds a report may run, for reports whose entry in reports.yaml "
+                        "sets no 'timeout' (default 600)")
+    s.add_argument("--engine", choices=("inprocess", "kernel"), default="inprocess",
+                   help="run notebooks in warm worker processes (default) or in Jupyter "
+                        "kernels")
+    s.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
+                   help="if another build holds the reports folder, wait this long for it")
+    s.set_defaults(func=_cmd_build)
+    s = sub.add_parser("sources", help="list the registered sources")
+    s.set_defaults(func=_cmd_sources)
+    s = sub.add_parser("params", help="show a notebook's parameters")
+    s.add_argument("notebook", help="a path, a file name, or a number such as 06")
+    s.set_defaults(func=_cmd_params)
+    return p
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the ``reelib`` command."""
-    parser = argparse.ArgumentParser(prog="reelib", description=__doc__.split("\n\n")[0])
-    parser.add_argument("-v", "--verbose", action="store_true", help="log progress details")
-    sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("fetch", help="materialise data/raw (sha256-checked)")
-    p.add_argument("source_ids", nargs="*", help="registered source ids (default: all)")
-    p.add_argument("--offline", action="store_true", help="use the mirror only, never download")
-    p.set_defaults(func=_cmd_fetch)
-    p = sub.add_parser("clean", help="build and validate data/processed")
-    p.set_defaults(func=_cmd_clean)
-    p = sub.add_parser("data", help="fetch + clean")
-    p.add_argument("--offline", action="store_true", help="use the mirror only, never download")
-    p.set_defaults(func=_cmd_data)
-    p = sub.add_parser("build", help="fetch + clean + reports")
-    p.add_argument("reports", nargs="*", help="report names from notebooks/reports.yaml")
-    p.add_argument("--force", action="store_true", help="rebuild reports even if unchanged")
-    p.add_argument("--skip-data", action="store_true", help="do not fetch and clean first")
-    p.add_argument("--offline", action="store_true", help="use the mirror only, never download")
-    p.add_argument("-j", "--jobs", type=int, default=2, help="notebooks run in parallel")
-    p.set_defaults(func=_cmd_build)
-    p = sub.add_parser("sources", help="list the registered sources")
-    p.set_defaults(func=_cmd_sources)
-    p = sub.add_parser("params", help="show a notebook's parameters")
-    p.add_argument("notebook")
-    p.set_defaults(func=_cmd_params)
-    args = parser.parse_args(argv)
+    """Entry point of the ``reelib`` command; returns the exit code (see the module doc)."""
+    args = parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
     try:
-        code = args.func(args)
+        return int(args.func(args) or EXIT_OK)
     except ReelibError as exc:
         print(f"reelib {args.command}: {type(exc).__name__}: {exc}", file=sys.stderr)
-        return 1
-    return int(code or 0)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print(f"reelib {args.command}: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Exception as exc:
+        if args.debug:
+            raise
+        print(f"reelib {args.command}: internal error ({type(exc).__name__}: {exc}). This is "
+              "a bug in reelib: rerun with --debug for the traceback and report it.",
+              file=sys.stderr)
+        return EXIT_INTERNAL
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,7 +1,8 @@
 """One base exception, ``ReelibError``, and specific subclasses with structured fields.
 
 Every message names the file, and where it applies the row, column and offending value,
-and says what to do about it.
+and says what to do about it. ``exit_code`` is what the ``reelib`` command exits with
+when the error stops it (the README lists the codes).
 """
 
 from __future__ import annotations
@@ -24,12 +25,19 @@ def _where(file: str | Path | None, row: Any = None, column: str | None = None) 
 class ReelibError(Exception):
     """Raised for any error the project detects itself (base class)."""
 
+    #: exit code of the ``reelib`` command when this error stops it
+    exit_code = 2
+
+
+class UnsafePathError(ReelibError):
+    """Raised when a name or path from a file would reach outside its folder."""
+
 
 # --- sources and fetch -------------------------------------------------------------
 
 
 class RegistryError(ReelibError):
-    """Raised when the source registry is malformed or names an unknown source."""
+    """Raised when a registry or reports file is malformed or names an unknown entry."""
 
 
 class SourceNotFoundError(ReelibError):
@@ -110,6 +118,26 @@ class DuplicateKeyError(ReelibError):
         )
 
 
+class RowCountError(ReelibError):
+    """Raised when a source yields fewer (or more) rows than its edition is known to hold."""
+
+    def __init__(self, table: str, source_id: str, edition: str, rows: int,
+                 expected: tuple[int, int] | None):
+        self.table, self.source_id, self.edition = table, source_id, edition
+        self.rows, self.expected = rows, expected
+        if expected is None:
+            text = (f"{table}: {source_id} ({edition}) gave {rows:,} rows and has no expected "
+                    f"row count; check the count against the publication and add "
+                    f"'\"{source_id} | {edition}\": [{rows}, {rows}]' under {table} in "
+                    "src/reelib/processed/row_counts.yaml")
+        else:
+            text = (f"{table}: {source_id} ({edition}) gave {rows:,} rows, expected "
+                    f"{expected[0]:,}-{expected[1]:,}. A file cut short can still parse; "
+                    "re-fetch it (`reelib fetch` checks the sha256). If a reader change is "
+                    "meant to change the rows, update src/reelib/processed/row_counts.yaml.")
+        super().__init__(text)
+
+
 class SchemaValidationError(ReelibError):
     """Raised when a processed table breaks its pandera schema."""
 
@@ -137,11 +165,24 @@ class SelectionError(ReelibError):
 
 
 class ParameterError(ReelibError):
-    """Raised when report parameters do not match a notebook's parameters cell."""
+    """Raised when report parameters do not match a notebook's parameters cell or name
+    values the processed tables do not hold."""
+
+
+class BuildLockedError(ReelibError):
+    """Raised when another build holds the lock of the same reports folder."""
+
+    exit_code = 3
+
+
+class ReportTimeoutError(ReelibError):
+    """Raised when a report runs longer than its timeout (its process is killed)."""
 
 
 class NotebookExecutionError(ReelibError):
     """Raised when a notebook fails while the report build executes it."""
+
+    exit_code = 1
 
     def __init__(self, report: str, notebook: str | Path, cell_index: int | None,
                  ename: str, evalue: str, executed_path: str | Path | None,
@@ -160,6 +201,8 @@ class NotebookExecutionError(ReelibError):
 
 class MissingArtefactError(ReelibError):
     """Raised when a notebook ran but did not produce a figure, table or fact it declares."""
+
+    exit_code = 1
 
     def __init__(self, report: str, missing: list[str]):
         self.report, self.missing = report, missing

@@ -54,10 +54,10 @@ def test_a_failing_notebook_keeps_the_previous_report_and_the_rest_builds(tmp_pa
                          {"facts": ["a"]})
     lazy = write_notebook(tmp_path / "lazy.ipynb", "pass", {"facts": ["a"], "figures": ["f"]})
     path = write_reports_file(tmp_path, [
-        {"name": "good", "notebook": str(good)},
-        {"name": "bad", "notebook": str(bad)},
-        {"name": "after-bad", "notebook": str(good), "needs": ["bad"]},
-        {"name": "lazy", "notebook": str(lazy)},
+        {"name": "good", "notebook": good.name},
+        {"name": "bad", "notebook": bad.name},
+        {"name": "after-bad", "notebook": good.name, "needs": ["bad"]},
+        {"name": "lazy", "notebook": lazy.name},
     ])
     out = tmp_path / "reports"
     (out / "bad").mkdir(parents=True)

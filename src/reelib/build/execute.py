@@ -1,47 +1,65 @@
-"""Run one report: papermill into a staging folder, check what it declares, write its HTML
-page and manifest, then swap it in for the previous report.
+"""Run one report (inside its worker process): execute into a staging folder, check what
+the notebook declares, write the HTML page and a manifest of every output's sha256, then
+swap the new report in for the previous one.
 
-A failing notebook is kept at ``reports/_failed/<report>.ipynb`` (and ``.html``).
+The swap is one atomic exchange of two folders (Linux ``renameat2``), so at no moment is
+there no complete report under ``reports/<name>``; where the file system cannot exchange,
+two renames are used and ``recover_swaps`` restores a report a kill left half-swapped. A
+failed notebook is kept at ``reports/_failed/<report>.ipynb`` (and ``.html``) and the
+previous good report stays; a successful build removes the stale failed copy.
 """
 
 from __future__ import annotations
 
 import html
 import json
-import shutil
+import os
+import signal
+import threading
 from datetime import datetime, timezone
+from functools import lru_cache
 from pathlib import Path
 
 import nbformat
 
 from reelib import config
-from reelib.build.freshness import report_fingerprint
+from reelib.build.freshness import MANIFEST, output_hashes, report_fingerprint
 from reelib.build.parameters import notebook_declarations, validate_parameters
 from reelib.build.provenance import reelib_version
 from reelib.build.specs import ReportSpec
-from reelib.exceptions import MissingArtefactError, NotebookExecutionError
-from reelib.files.atomic import write_text_atomic
+from reelib.exceptions import (MissingArtefactError, NotebookExecutionError,
+                               ReportTimeoutError)
+from reelib.files.atomic import write_bytes_atomic, write_text_atomic
+from reelib.files.paths import ensure_inside, exchange, remove_inside
 
 FAILED_DIR = "_failed"
+STAGING_DIR = ".staging"
+PROGRESS = ".progress.json"
 #: Kernels log only critical messages: their routine TCP and shutdown warnings would bury
 #: the build's progress lines (notebook errors still surface through papermill).
 KERNEL_ARGS = ["--IPKernelApp.log_level=CRITICAL"]
-STAGING_DIR = ".staging"
+ENGINES = ("inprocess", "kernel")
 
 
-def _html(notebook: Path, out: Path, *, hide_code: bool = True) -> None:
+@lru_cache(maxsize=2)
+def html_exporter(hide_code: bool = True):
+    """nbconvert's HTML exporter, built once per process (the worker parent warms it)."""
     from nbconvert import HTMLExporter
 
-    nb = nbformat.read(notebook, as_version=4)
-    for cell in nb.cells:  # papermill gives this cell a random id; the page must not change
-        if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
-            cell["id"] = "injected-parameters"
     exporter = HTMLExporter(exclude_input=hide_code, exclude_input_prompt=True,
                             exclude_output_prompt=True)
     exporter.log.setLevel("ERROR")  # its missing-alt warning: we fill the alt text below
-    body, _ = exporter.from_notebook_node(nb)
-    # nbconvert's template drops the alt text reelib.present.report puts in the output metadata and
-    # writes a placeholder instead; put the figure titles back, in output order.
+    return exporter
+
+
+def notebook_html(nb: nbformat.NotebookNode, *, hide_code: bool = True) -> str:
+    """The report page of an executed notebook (code hidden unless ``hide_code=False``)."""
+    for cell in nb.cells:  # papermill gives this cell a random id; the page must not change
+        if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
+            cell["id"] = "injected-parameters"
+    body, _ = html_exporter(hide_code).from_notebook_node(nb)
+    # nbconvert's template drops the alt text reelib.present.report puts in the output
+    # metadata and writes a placeholder instead; put the figure titles back, in order.
     alts = [o.get("metadata", {}).get("image/png", {}).get("alt", "")
             for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
             if "image/png" in o.get("data", {})]
@@ -49,10 +67,11 @@ def _html(notebook: Path, out: Path, *, hide_code: bool = True) -> None:
     for alt in alts:
         if alt and placeholder in body:
             body = body.replace(placeholder, f'alt="{html.escape(alt)}"', 1)
-    write_text_atomic(out, body)
+    return body
 
 
-def _check_artefacts(spec: ReportSpec, staging: Path) -> None:
+def check_artefacts(spec: ReportSpec, staging: Path) -> None:
+    """Raise ``MissingArtefactError`` for a declared figure, table or fact not written."""
     declared = notebook_declarations(spec.notebook)
     missing = []
     for slug in declared["figures"]:
@@ -67,54 +86,162 @@ def _check_artefacts(spec: ReportSpec, staging: Path) -> None:
         raise MissingArtefactError(spec.name, missing)
 
 
-def run_report(spec: ReportSpec, reports_dir: Path, code: str) -> None:
+def swap_in(staging: Path, final: Path, root: Path) -> None:
+    """Put ``staging`` at ``final`` so that a complete report is there at every moment."""
+    ensure_inside(staging, root, "staging folder")
+    if final.is_symlink():  # a link named like a report is never followed
+        final.unlink()
+    ensure_inside(final, root, "report folder")
+    if not final.exists():
+        staging.rename(final)
+        return
+    if exchange(staging, final):
+        remove_inside(staging, root)  # now holds the previous report
+        return
+    old = staging.with_name(staging.name + ".old")
+    final.rename(old)
+    staging.rename(final)
+    remove_inside(old, root)
+
+
+def recover_swaps(reports_dir: Path) -> list[str]:
+    """Put back previous reports that a kill left in ``.staging/*.old`` (fallback swap)."""
+    restored = []
+    for old in sorted((reports_dir / STAGING_DIR).glob("*.old")):
+        name = old.name.split(".")[0]
+        final = reports_dir / name
+        if not final.exists() and (old / MANIFEST).exists():
+            old.rename(final)
+            restored.append(name)
+    return restored
+
+
+def keep_failed(executed: Path, reports_dir: Path, name: str) -> Path | None:
+    """Copy a failed executed notebook (and its page, code shown) to ``_failed/``."""
+    if not executed.exists():
+        return None
+    failed = reports_dir / FAILED_DIR
+    kept = failed / f"{name}.ipynb"
+    ensure_inside(kept, reports_dir, "failed copy")
+    data = executed.read_bytes()
+    write_bytes_atomic(kept, data)
+    try:
+        nb = nbformat.reads(data.decode("utf-8"), as_version=4)
+        write_text_atomic(kept.with_suffix(".html"), notebook_html(nb, hide_code=False))
+    except Exception:  # a half-written notebook: the .ipynb copy is what can be read
+        pass
+    return kept
+
+
+def remove_failed(reports_dir: Path, name: str) -> None:
+    """Remove a report's stale failed copy (it built, or is up to date again)."""
+    for ext in ("ipynb", "html"):
+        remove_inside(reports_dir / FAILED_DIR / f"{name}.{ext}", reports_dir)
+
+
+def staging_dir(reports_dir: Path, name: str, pid: int | None = None) -> Path:
+    """This process's staging folder for a report (unique per process)."""
+    return reports_dir / STAGING_DIR / f"{name}.{pid or os.getpid()}"
+
+
+def _report_dir_parameter(staging: Path) -> str:
+    try:
+        return str(staging.relative_to(config.PROJECT_ROOT))
+    except ValueError:
+        return str(staging)
+
+
+def _alarm(seconds: float) -> threading.Timer:
+    """Interrupt this process (as Ctrl-C would) after ``seconds``: the running cell fails."""
+    timer = threading.Timer(seconds, lambda: os.kill(os.getpid(), signal.SIGINT))
+    timer.daemon = True
+    timer.start()
+    return timer
+
+
+def _write_progress(staging: Path, index: int, cell) -> None:
+    first = next((ln.strip() for ln in cell.source.splitlines()
+                  if ln.strip() and not ln.strip().startswith("#")), "")
+    write_text_atomic(staging / PROGRESS, json.dumps({"cell": index, "source": first[:70]}))
+
+
+def read_progress(staging: Path) -> str:
+    """'cell N ('first line')' of the cell a report was running, or ''."""
+    try:
+        info = json.loads((staging / PROGRESS).read_text())
+        return f"cell {info['cell']} ({info['source']!r})"
+    except (OSError, ValueError, KeyError):
+        return ""
+
+
+def run_report(spec: ReportSpec, reports_dir: Path, code: str, *, engine: str = "inprocess",
+               timeout: float = 600.0) -> None:
     """Execute one report into staging, check it, then swap it in (see module doc)."""
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
+    from reelib.processed.domains import check_parameters
+
     parameters = validate_parameters(spec)
-    staging = reports_dir / STAGING_DIR / spec.name
-    shutil.rmtree(staging, ignore_errors=True)
+    check_parameters(parameters)
+    staging = staging_dir(reports_dir, spec.name)
+    remove_inside(staging, reports_dir)
     staging.mkdir(parents=True)
     executed = staging / f"{spec.name}.ipynb"
-    failed_dir = reports_dir / FAILED_DIR
+    parameters["report_dir"] = _report_dir_parameter(staging)
+    options: dict = {"kernel_name": "python3", "progress_bar": False,
+                     "cwd": str(config.PROJECT_ROOT)}
+    if engine == "inprocess":
+        from reelib.build import engine as inprocess
+
+        options.update(engine_name=inprocess.ENGINE_NAME,
+                       on_cell=lambda i, cell: _write_progress(staging, i, cell))
+    else:
+        options.update(request_save_on_cell_execute=False, execution_timeout=int(timeout),
+                       extra_arguments=KERNEL_ARGS)
+    alarm = _alarm(timeout)
+    timed_out = False
     try:
-        parameters["report_dir"] = str(staging.relative_to(config.PROJECT_ROOT))
-    except ValueError:
-        parameters["report_dir"] = str(staging)
-    try:
-        pm.execute_notebook(str(spec.notebook), str(executed), parameters=parameters,
-                            kernel_name="python3", progress_bar=False,
-                            cwd=str(config.PROJECT_ROOT), request_save_on_cell_execute=False,
-                            execution_timeout=900, extra_arguments=KERNEL_ARGS)
-        _check_artefacts(spec, staging)
-    except (PapermillExecutionError, MissingArtefactError) as exc:
-        failed_dir.mkdir(parents=True, exist_ok=True)
-        kept = failed_dir / f"{spec.name}.ipynb"
-        if executed.exists():
-            shutil.copyfile(executed, kept)
-            _html(kept, kept.with_suffix(".html"), hide_code=False)
-        shutil.rmtree(staging, ignore_errors=True)
-        if isinstance(exc, MissingArtefactError):
+        try:
+            pm.execute_notebook(str(spec.notebook), str(executed), parameters=parameters,
+                                **options)
+        except KeyboardInterrupt:
+            timed_out = True
+        except PapermillExecutionError as exc:
+            if exc.ename == "KeyboardInterrupt" and not alarm.is_alive():
+                timed_out = True
+            else:
+                kept = keep_failed(executed, reports_dir, spec.name)
+                raise NotebookExecutionError(spec.name, spec.notebook.name, exc.cell_index,
+                                             exc.ename, exc.evalue, kept,
+                                             source=exc.source or "") from exc
+        finally:
+            alarm.cancel()
+        if timed_out:
+            where = read_progress(staging) or "an unknown cell"
+            kept = keep_failed(executed, reports_dir, spec.name)
+            raise ReportTimeoutError(
+                f"report {spec.name!r}: {spec.notebook.name} ran past its {timeout:.0f} s "
+                f"limit in {where}; stopped. "
+                + (f"The notebook so far is kept at {kept}." if kept else "")
+                + " Raise 'timeout' in notebooks/reports.yaml or pass --timeout.")
+        try:
+            check_artefacts(spec, staging)
+        except MissingArtefactError:
+            keep_failed(executed, reports_dir, spec.name)
             raise
-        raise NotebookExecutionError(spec.name, spec.notebook.name, exc.cell_index, exc.ename,
-                                     exc.evalue, kept, source=exc.source or "") from exc
-    _html(executed, staging / f"{spec.name}.html")
-    reads = json.loads((staging / "reads.json").read_text()) if (
-        staging / "reads.json").exists() else {}
-    manifest = {"report": spec.name, "title": spec.title, "notebook": spec.notebook.name,
-                "fingerprint": report_fingerprint(spec, reports_dir, code), "reads": reads,
-                "reelib_version": reelib_version(),
-                "built_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")}
-    write_text_atomic(staging / "manifest.json", json.dumps(manifest, indent=2) + "\n")
-    final = reports_dir / spec.name
-    old = reports_dir / STAGING_DIR / f"{spec.name}.old"
-    shutil.rmtree(old, ignore_errors=True)
-    if final.exists():
-        final.rename(old)
-    staging.rename(final)
-    shutil.rmtree(old, ignore_errors=True)
-    for stale in (failed_dir / f"{spec.name}.ipynb", failed_dir / f"{spec.name}.html"):
-        stale.unlink(missing_ok=True)
-
-
+        nb = nbformat.read(executed, as_version=4)
+        write_text_atomic(staging / f"{spec.name}.html", notebook_html(nb))
+        (staging / PROGRESS).unlink(missing_ok=True)
+        reads = json.loads((staging / "reads.json").read_text()) if (
+            staging / "reads.json").exists() else {}
+        manifest = {"report": spec.name, "title": spec.title, "notebook": spec.notebook.name,
+                    "fingerprint": report_fingerprint(spec, reports_dir, code),
+                    "reads": reads, "outputs": output_hashes(staging),
+                    "reelib_version": reelib_version(), "engine": engine,
+                    "built_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")}
+        write_text_atomic(staging / MANIFEST, json.dumps(manifest, indent=2) + "\n")
+        swap_in(staging, reports_dir / spec.name, reports_dir)
+        remove_failed(reports_dir, spec.name)
+    finally:
+        remove_inside(staging, reports_dir)

@@ -1,4 +1,12 @@
-"""Is a report up to date? Its manifest against the notebook, parameters, code and inputs."""
+"""Is a report up to date? Its manifest against the notebook, parameters, code, inputs --
+and the report's own files.
+
+A report is current only if its manifest can be read, its fingerprint (notebook,
+parameters, reelib's code, the facts of the reports it needs) matches, every processed
+table it read still has the same sha256, and every file it wrote is still there with the
+same sha256. ``stale_reason`` says which of these failed, so the build can say why it
+rebuilds; it never raises on a damaged manifest or facts file.
+"""
 
 from __future__ import annotations
 
@@ -10,28 +18,72 @@ from reelib import config
 from reelib.build.specs import ReportSpec
 from reelib.files.hashing import sha256_file
 
+MANIFEST = "manifest.json"
+
+
+def _sha(path: Path) -> str:
+    try:
+        return sha256_file(path)
+    except OSError:
+        return "missing"
+
 
 def report_fingerprint(spec: ReportSpec, reports_dir: Path, code: str) -> dict[str, Any]:
-    deps = {}
-    for dep in spec.needs:
-        facts = reports_dir / dep / "facts.json"
-        deps[dep] = sha256_file(facts) if facts.exists() else ""
-    return {"notebook_sha256": sha256_file(spec.notebook), "parameters": spec.parameters,
+    """What a report's content depends on, besides the tables it reads."""
+    deps = {dep: _sha(reports_dir / dep / "facts.json") for dep in spec.needs}
+    return {"notebook_sha256": _sha(spec.notebook), "parameters": spec.parameters,
             "code_sha256": code, "needs_facts_sha256": deps}
 
 
-def is_up_to_date(spec: ReportSpec, reports_dir: Path, code: str) -> bool:
-    """True when the report's manifest matches the notebook, parameters, code and inputs."""
-    manifest_path = reports_dir / spec.name / "manifest.json"
-    if not manifest_path.exists():
-        return False
-    manifest = json.loads(manifest_path.read_text())
-    if manifest.get("fingerprint") != report_fingerprint(spec, reports_dir, code):
-        return False
-    for table, sha in manifest.get("reads", {}).items():
-        path = config.PROCESSED_DIR / f"{table}.parquet"
-        if not path.exists() or sha256_file(path) != sha:
-            return False
-    return True
+def output_hashes(folder: Path) -> dict[str, str]:
+    """sha256 of every file a report folder holds (the manifest itself excepted)."""
+    return {str(p.relative_to(folder)): sha256_file(p) for p in sorted(folder.rglob("*"))
+            if p.is_file() and p.name != MANIFEST}
 
 
+def read_manifest(folder: Path) -> dict | None:
+    """The report's manifest, or None if it is missing or unreadable."""
+    try:
+        doc = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return doc if isinstance(doc, dict) else None
+
+
+def stale_reason(spec: ReportSpec, reports_dir: Path, code: str,
+                 processed_dir: Path | None = None) -> str | None:
+    """Why the report must be rebuilt, or None when it is up to date."""
+    folder = reports_dir / spec.name
+    if not (folder / MANIFEST).exists():
+        return "never built"
+    manifest = read_manifest(folder)
+    if manifest is None:
+        return "its manifest.json is unreadable"
+    old = manifest.get("fingerprint") or {}
+    new = report_fingerprint(spec, reports_dir, code)
+    if old != new:
+        if old.get("notebook_sha256") != new["notebook_sha256"]:
+            return "the notebook changed"
+        if old.get("parameters") != new["parameters"]:
+            return "its parameters changed"
+        if old.get("code_sha256") != new["code_sha256"]:
+            return "reelib's code changed"
+        changed = [d for d in new["needs_facts_sha256"]
+                   if (old.get("needs_facts_sha256") or {}).get(d)
+                   != new["needs_facts_sha256"][d]]
+        return f"facts of {', '.join(changed) or 'a needed report'} changed"
+    for table, sha in (manifest.get("reads") or {}).items():
+        if _sha((processed_dir or config.PROCESSED_DIR) / f"{table}.parquet") != sha:
+            return f"processed table {table} changed"
+    outputs = manifest.get("outputs")
+    if not isinstance(outputs, dict) or not outputs:
+        return "its manifest lists no outputs"
+    for rel, sha in outputs.items():
+        actual = _sha(folder / rel)
+        if actual != sha:
+            return f"{rel} is missing" if actual == "missing" else f"{rel} was changed"
+    try:
+        json.loads((folder / "facts.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return "its facts.json is unreadable"
+    return None

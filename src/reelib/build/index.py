@@ -14,7 +14,7 @@ import jinja2
 
 from reelib.build.provenance import git_commit, package_versions
 from reelib.files.atomic import write_text_atomic
-from reelib.present.text import format_fact
+from reelib.present.numbers import format_fact
 from reelib.sources.registry import load_registry
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
@@ -22,8 +22,12 @@ TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 
 def _report_entry(spec, result, reports_dir: Path) -> dict:
     folder = reports_dir / spec.name
-    facts_path = folder / "facts.json"
-    facts = json.loads(facts_path.read_text()) if facts_path.exists() else {}
+    try:
+        facts = json.loads((folder / "facts.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        facts = {}
+    if not isinstance(facts, dict):
+        facts = {}
     status = result.status if result is not None else (
         "up to date" if folder.exists() else "never built")
     html = folder / f"{spec.name}.html"
@@ -52,7 +56,7 @@ def write_index(reports_dir: Path, specs: list, results: list) -> Path:
     entries = [_report_entry(s, by_name.get(s.name), reports_dir) for s in specs]
     sources = [{"id": s.id, "kind": s.kind, "publisher": s.publisher, "title": s.title,
                 "edition": s.edition, "licence": s.licence,
-                "link": f"https://doi.org/{s.doi}" if s.doi else (s.landing_url or ""),
+                "link": s.link,
                 "files": [{"name": f.name, "sha256": f.sha256} for f in s.files]}
                for s in load_registry().values()]
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES_DIR), autoescape=True)

@@ -1,44 +1,49 @@
 """The report build: every report in ``notebooks/reports.yaml``, in dependency order.
 
-For each report, in dependency order (two at a time by default):
+For each report, in dependency order (``jobs`` at a time):
 
-1. its parameters are checked against the notebook's ``parameters`` cell before a kernel
-   starts (``ParameterError`` lists the notebook's parameters);
-2. it is skipped when its manifest says nothing it depends on changed (the notebook, its
-   parameters, reelib's code, the processed tables it read, the facts of the reports it
-   needs);
-3. papermill executes it into a staging folder; the notebook writes its figures, tables
-   and facts there (``reelib.present.report.Report``);
-4. the build checks the figures, tables and facts the notebook declares in its metadata
-   (``metadata.reelib.produces``), writes the HTML page with code hidden and a manifest,
-   and only then swaps the staging folder in for the previous report.
+1. it is skipped when it is up to date -- its manifest matches the notebook, parameters,
+   reelib's code, the tables it read and the facts of the reports it needs, and every
+   file it wrote is still there unchanged (``reelib.build.freshness``); otherwise the
+   progress line says why it is rebuilt;
+2. it runs in its own process (``reelib.build.workers``): parameters are checked
+   against the notebook and against the data before any cell runs, the notebook is
+   executed into a staging folder, its declared figures, tables and facts are checked,
+   and the new report is swapped in atomically (``reelib.build.execute``);
+3. a report past its time limit is stopped and failed like any other.
 
-A failing notebook is kept at ``reports/_failed/<report>.ipynb`` (and ``.html``) for
-reading, the error names the notebook, cell and exception, the previous good report of
-that name stays in place, reports that do not depend on it are still built, and the
-build exits non-zero. Finally ``reports/facts.json`` collects every report's facts
-(the summary report compares them with the facts it was last written from) and
-``reports/index.html`` links every report with its key findings and the build's
-provenance.
+A failed report blocks exactly the reports that need it, whatever order things finish
+in; every other report is built; the previous good copy of a failed report stays in
+place and the failed notebook is kept in ``reports/_failed/``. However the build ends --
+failures, a timeout, Ctrl-C -- ``reports/facts.json`` and ``reports/index.html`` are
+written and the exit code says what happened. One build at a time holds the reports
+folder (``reelib.build.lock``).
 """
 
 from __future__ import annotations
 
 import json
-import shutil
+import os
+import signal
 import time
-from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 
 from reelib import config
-from reelib.build.execute import STAGING_DIR, run_report
-from reelib.build.freshness import is_up_to_date
+from reelib.build import workers
+from reelib.build.execute import (ENGINES, STAGING_DIR, keep_failed, read_progress,
+                                  recover_swaps, remove_failed, staging_dir)
+from reelib.build.freshness import stale_reason
 from reelib.build.index import write_index
+from reelib.files.lock import build_lock
 from reelib.build.provenance import code_fingerprint
-from reelib.build.specs import ReportSpec, load_reports_file, order_specs, select_specs
-from reelib.exceptions import ReelibError
+from reelib.build.specs import (DEFAULT_TIMEOUT, ReportSpec, load_reports_file, order_specs,
+                                select_specs)
+from reelib.exceptions import ParameterError
 from reelib.files.atomic import write_text_atomic
+from reelib.files.paths import remove_inside
+
+FAILED = ("failed", "blocked", "interrupted")
 
 
 @dataclass
@@ -46,9 +51,10 @@ class ReportResult:
     """What happened to one report in a build."""
 
     name: str
-    status: str  # built | up to date | failed | blocked
+    status: str  # built | up to date | failed | blocked | interrupted
     seconds: float = 0.0
     error: str = ""
+    reason: str = ""  # why it was rebuilt
 
 
 @dataclass
@@ -62,77 +68,169 @@ class BuildResult:
         return all(r.status in ("built", "up to date") for r in self.results)
 
 
+class BuildInterrupted(Exception):
+    """Raised inside the build loop when the build receives SIGTERM."""
+
+
+def _one_line(text: str) -> str:
+    first = text.split("\nTraceback", 1)[0]
+    return " ".join(first.split())
+
+
+def _clear_stale_staging(reports_dir: Path) -> None:
+    """Remove staging folders of processes that no longer exist (a killed build)."""
+    for folder in (reports_dir / STAGING_DIR).glob("*.*"):
+        pid = folder.name.rsplit(".", 1)[-1]
+        if not pid.isdigit():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            remove_inside(folder, reports_dir)
+        except PermissionError:
+            pass
+
+
 def build_reports(names: list[str] | None = None, *, force: bool = False, jobs: int = 2,
                   reports_dir: Path | None = None, reports_file: Path | None = None,
-                  echo=print) -> BuildResult:
-    """Build the named reports (and what they need), or all; return what happened."""
-    reports_dir = reports_dir or config.REPORTS_DIR
-    reports_dir.mkdir(parents=True, exist_ok=True)
+                  engine: str = "inprocess", timeout: float | None = None,
+                  wait_for_lock: float = 0.0, echo=print) -> BuildResult:
+    """Build the named reports (and what they need), or all; return what happened.
+
+    ``timeout`` (seconds) applies to reports whose entry has no ``timeout`` of its own.
+    """
+    if engine not in ENGINES:
+        raise ParameterError(f"engine must be one of {ENGINES}, got {engine!r}")
+    reports_dir = Path(reports_dir or config.REPORTS_DIR)
     all_specs = load_reports_file(reports_file)
     specs = order_specs(select_specs(all_specs, names))
+    with build_lock(reports_dir, wait=wait_for_lock):
+        return _build_locked(specs, all_specs, reports_dir, force=force, jobs=max(1, jobs),
+                             engine=engine, timeout=timeout, echo=echo)
+
+
+def _build_locked(specs: list[ReportSpec], all_specs: list[ReportSpec], reports_dir: Path, *,
+                  force: bool, jobs: int, engine: str, timeout: float | None,
+                  echo) -> BuildResult:
+    _clear_stale_staging(reports_dir)
+    for name in recover_swaps(reports_dir):
+        echo(f"restored the previous copy of {name} (a build was killed mid-swap)")
     code = code_fingerprint()
     results: dict[str, ReportResult] = {}
     total = len(specs)
     started = time.perf_counter()
 
-    def finish(spec: ReportSpec, result: ReportResult) -> None:
-        results[spec.name] = result
-        line = f"[{len(results):2d}/{total}] {spec.name:40s} {result.status}"
+    def finish(result: ReportResult) -> None:
+        results[result.name] = result
+        line = f"[{len(results):2d}/{total}] {result.name:40s} {result.status}"
         if result.seconds:
             line += f" in {result.seconds:.1f} s"
-        echo(line + (f"\n        {result.error}" if result.error else ""))
-
-    def execute(spec: ReportSpec) -> ReportResult:
-        t0 = time.perf_counter()
-        try:
-            if not force and is_up_to_date(spec, reports_dir, code):
-                return ReportResult(spec.name, "up to date")
-            run_report(spec, reports_dir, code)
-            return ReportResult(spec.name, "built", time.perf_counter() - t0)
-        except ReelibError as exc:
-            return ReportResult(spec.name, "failed", time.perf_counter() - t0,
-                                f"{type(exc).__name__}: {exc}")
+        if result.reason and result.status == "built":
+            line += f" ({result.reason})"
+        echo(line + (f"\n        {_one_line(result.error)}" if result.error else ""))
 
     echo(f"building {total} report(s) into {reports_dir} with {jobs} job(s)")
     pending = list(specs)
-    running = {}
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+    running: dict[str, workers.Running] = {}
+    reasons: dict[str, str] = {}
+    previous = signal.getsignal(signal.SIGTERM)
+
+    def on_term(signum, frame):
+        raise BuildInterrupted()
+
+    try:
+        signal.signal(signal.SIGTERM, on_term)
+    except ValueError:  # not the main thread: SIGTERM stays as it was
+        previous = None
+    try:
         while pending or running:
             for spec in list(pending):
-                dep_status = [results[n].status for n in spec.needs if n in results]
-                if any(s in ("failed", "blocked") for s in dep_status):
+                bad = [n for n in spec.needs if n in results and results[n].status in FAILED]
+                if bad:
                     pending.remove(spec)
-                    bad = [n for n in spec.needs
-                           if n in results and results[n].status in ("failed", "blocked")]
-                    finish(spec, ReportResult(spec.name, "blocked",
-                                              error=f"not built: needs {bad}, which failed"))
-                elif len(dep_status) == len(spec.needs) and len(running) < max(1, jobs):
-                    pending.remove(spec)
-                    running[pool.submit(execute, spec)] = spec
-            if running:
-                done, _ = wait(list(running), return_when=FIRST_COMPLETED)
-                for fut in done:
-                    finish(running.pop(fut), fut.result())
-    shutil.rmtree(reports_dir / STAGING_DIR, ignore_errors=True)
-    ordered = [results[s.name] for s in specs]
-    collect_facts(reports_dir)
+                    finish(ReportResult(spec.name, "blocked",
+                                        error=f"not built: needs {bad}, which failed"))
+                    continue
+                if not all(n in results for n in spec.needs) or len(running) >= jobs:
+                    continue
+                pending.remove(spec)
+                reason = "forced" if force else stale_reason(spec, reports_dir, code)
+                if reason is None:
+                    remove_failed(reports_dir, spec.name)
+                    finish(ReportResult(spec.name, "up to date"))
+                    continue
+                reasons[spec.name] = reason
+                limit = spec.timeout or timeout or DEFAULT_TIMEOUT
+                running[spec.name] = workers.start(workers.Job(
+                    spec=spec, reports_dir=reports_dir, code=code, engine=engine,
+                    timeout=limit))
+            if not running:
+                continue
+            done = workers.wait_any(list(running.values()),
+                                    min(r.deadline for r in running.values()))
+            for r in done:
+                status, error, seconds = workers.result(r)
+                del running[r.job.spec.name]
+                finish(ReportResult(r.job.spec.name, status, seconds, error,
+                                    reasons.get(r.job.spec.name, "")))
+            now = time.monotonic()
+            for r in [r for r in running.values() if now >= r.deadline]:
+                name = r.job.spec.name
+                workers.kill(r)
+                del running[name]
+                staging = staging_dir(reports_dir, name, r.process.pid)
+                where = read_progress(staging) or "an unknown cell"
+                kept = keep_failed(staging / f"{name}.ipynb", reports_dir, name)
+                remove_inside(staging, reports_dir)
+                finish(ReportResult(name, "failed", r.elapsed, (
+                    f"ReportTimeoutError: report {name!r}: {r.job.spec.notebook.name} did not "
+                    f"stop after its {r.job.timeout:.0f} s limit (in {where}); its process was "
+                    "killed." + (f" The notebook so far is kept at {kept}." if kept else ""))))
+    except (KeyboardInterrupt, BuildInterrupted):
+        for name, r in list(running.items()):
+            workers.kill(r)
+            remove_inside(staging_dir(reports_dir, name, r.process.pid), reports_dir)
+            finish(ReportResult(name, "interrupted", r.elapsed, "the build was interrupted"))
+        for spec in pending:
+            results[spec.name] = ReportResult(spec.name, "interrupted",
+                                              error="the build was interrupted")
+        _finish_build(specs, all_specs, results, reports_dir, started, echo)
+        raise KeyboardInterrupt from None
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+    return _finish_build(specs, all_specs, results, reports_dir, started, echo)
+
+
+def _finish_build(specs, all_specs, results, reports_dir: Path, started: float,
+                  echo) -> BuildResult:
+    ordered = [results[s.name] for s in specs if s.name in results]
+    try:
+        (reports_dir / STAGING_DIR).rmdir()  # only when empty: nothing else is running
+    except OSError:
+        pass
+    for problem in collect_facts(reports_dir):
+        echo(f"warning: {problem}")
     write_index(reports_dir, all_specs, ordered)
     n_ok = sum(r.status in ("built", "up to date") for r in ordered)
-    echo(f"{n_ok}/{total} report(s) ok in {time.perf_counter() - started:.0f} s; "
+    echo(f"{n_ok}/{len(specs)} report(s) ok in {time.perf_counter() - started:.0f} s; "
          f"open {reports_dir / 'index.html'}")
     for r in ordered:
-        if r.status in ("failed", "blocked"):
-            echo(f"  {r.name}: {r.status}: {r.error}")
+        if r.status in FAILED:
+            echo(f"  {r.name}: {r.status}: {_one_line(r.error)}")
     return BuildResult(ordered)
 
 
-def collect_facts(reports_dir: Path) -> Path:
-    """Write ``reports/facts.json``: {report: facts} over every built report folder."""
-    facts = {}
+def collect_facts(reports_dir: Path) -> list[str]:
+    """Write ``reports/facts.json`` ({report: facts}); return problems (unreadable files)."""
+    facts, problems = {}, []
     for path in sorted(reports_dir.glob("*/facts.json")):
         if path.parent.name.startswith((".", "_")):
             continue
-        facts[path.parent.name] = json.loads(path.read_text())
-    out = reports_dir / "facts.json"
-    write_text_atomic(out, json.dumps(facts, indent=2, sort_keys=True) + "\n")
-    return out
+        try:
+            facts[path.parent.name] = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            problems.append(f"{path} is unreadable ({exc}); left out of reports/facts.json")
+    write_text_atomic(reports_dir / "facts.json",
+                      json.dumps(facts, indent=2, sort_keys=True) + "\n")
+    return problems

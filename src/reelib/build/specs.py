@@ -1,5 +1,11 @@
 """The reports file (``notebooks/reports.yaml``): which reports, from which notebooks,
-with which parameters, after which other reports."""
+with which parameters and time limit, after which other reports.
+
+Every entry is checked before anything runs: a report name is a plain name (it becomes
+a folder under ``reports/``), a notebook is a file name in the reports file's folder that
+does not resolve outside it, parameters are a mapping, ``needs`` name other reports and
+have no cycle, and a wrongly shaped file is a ``RegistryError`` naming the entry.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +16,13 @@ from typing import Any
 import yaml
 
 from reelib import config
-from reelib.exceptions import RegistryError
+from reelib.exceptions import RegistryError, UnsafePathError
+from reelib.files.paths import check_name, ensure_inside
+
+#: seconds a report may run when neither reports.yaml nor --timeout says otherwise
+DEFAULT_TIMEOUT = 600.0
+_KEYS = {"name", "notebook", "title", "description", "parameters", "needs", "nbval",
+         "timeout"}
 
 
 @dataclass(frozen=True)
@@ -24,31 +36,71 @@ class ReportSpec:
     needs: tuple[str, ...] = ()
     description: str = ""
     nbval: bool = False
+    timeout: float | None = None
+
+
+def _entry(entry: object, i: int, path: Path) -> ReportSpec:
+    where = f"{path}: report #{i + 1}"
+    if not isinstance(entry, dict):
+        raise RegistryError(f"{where} is a {type(entry).__name__}, expected a mapping with "
+                            "name and notebook")
+    unknown = sorted(set(entry) - _KEYS)
+    if unknown:
+        raise RegistryError(f"{where} ({entry.get('name')!r}) has unknown key(s) {unknown}; "
+                            f"known: {sorted(_KEYS)}")
+    try:
+        name = check_name(entry.get("name"), "report name")
+        notebook_name = check_name(entry.get("notebook"), "notebook")
+        notebook = path.parent / notebook_name
+        ensure_inside(notebook, path.parent, "notebook")
+    except UnsafePathError as exc:
+        raise RegistryError(f"{where}: {exc}") from exc
+    parameters = entry.get("parameters") or {}
+    if not isinstance(parameters, dict) or not all(isinstance(k, str) for k in parameters):
+        raise RegistryError(f"{where} ({name}): parameters must be a mapping of names to "
+                            "values")
+    needs = entry.get("needs") or []
+    if not isinstance(needs, list) or not all(isinstance(n, str) for n in needs):
+        raise RegistryError(f"{where} ({name}): needs must be a list of report names")
+    timeout = entry.get("timeout")
+    if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, (int, float))
+                                or timeout <= 0):
+        raise RegistryError(f"{where} ({name}): timeout must be a positive number of "
+                            f"seconds, got {timeout!r}")
+    for key in ("title", "description"):
+        if not isinstance(entry.get(key, ""), str):
+            raise RegistryError(f"{where} ({name}): {key} must be text")
+    return ReportSpec(name=name, notebook=notebook, title=entry.get("title") or name,
+                      parameters=dict(parameters), needs=tuple(needs),
+                      description=entry.get("description", ""),
+                      nbval=bool(entry.get("nbval", False)),
+                      timeout=float(timeout) if timeout is not None else None)
 
 
 def load_reports_file(path: Path | None = None) -> list[ReportSpec]:
-    """Read ``notebooks/reports.yaml`` into report specs (checked for unique names)."""
-    path = path or config.REPORTS_FILE
-    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    """Read ``notebooks/reports.yaml`` into checked report specs (see the module doc)."""
+    path = Path(path or config.REPORTS_FILE)
+    try:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise RegistryError(f"{path}: reports file not found") from exc
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise RegistryError(f"{path}: not valid YAML: {exc}") from exc
+    entries = doc.get("reports") if isinstance(doc, dict) else None
+    if not isinstance(entries, list):
+        raise RegistryError(f"{path}: expected a mapping with a 'reports' list")
     specs, seen = [], set()
-    for entry in doc.get("reports", []):
-        name = entry["name"]
-        if name in seen:
-            raise RegistryError(f"{path}: report name {name!r} is used twice")
-        seen.add(name)
-        nb = Path(entry["notebook"])
-        nb = nb if nb.is_absolute() else path.parent / nb
-        specs.append(ReportSpec(
-            name=name, notebook=nb, title=entry.get("title", name),
-            parameters=dict(entry.get("parameters") or {}),
-            needs=tuple(entry.get("needs") or ()), description=entry.get("description", ""),
-            nbval=bool(entry.get("nbval", False)),
-        ))
-    names = {s.name for s in specs}
+    for i, entry in enumerate(entries):
+        spec = _entry(entry, i, path)
+        if spec.name in seen:
+            raise RegistryError(f"{path}: report name {spec.name!r} is used twice")
+        seen.add(spec.name)
+        specs.append(spec)
     for s in specs:
-        missing = [n for n in s.needs if n not in names]
+        missing = [n for n in s.needs if n not in seen]
         if missing:
             raise RegistryError(f"{path}: report {s.name!r} needs unknown report(s) {missing}")
+    order_specs(specs)  # refuse a cycle now, before anything runs
     return specs
 
 
@@ -57,14 +109,14 @@ def order_specs(specs: list[ReportSpec]) -> list[ReportSpec]:
     done: list[ReportSpec] = []
     pending = list(specs)
     while pending:
-        ready = [s for s in pending if all(n in {d.name for d in done} for n in s.needs)]
+        names = {d.name for d in done}
+        ready = [s for s in pending if all(n in names for n in s.needs)]
         if not ready:
             raise RegistryError(f"reports file has a dependency cycle among "
                                 f"{[s.name for s in pending]}")
         done.extend(ready)
         pending = [s for s in pending if s not in ready]
     return done
-
 
 
 def select_specs(specs: list[ReportSpec], names: list[str] | None) -> list[ReportSpec]:

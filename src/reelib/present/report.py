@@ -31,6 +31,7 @@ from reelib.files.atomic import write_bytes_atomic, write_csv_atomic, write_text
 from reelib.files.hashing import sha256_file
 from reelib.present.tables import show_tables_styled
 from reelib.processed import store
+from reelib.processed.domains import check_parameters
 from reelib.sources.registry import source_names
 
 
@@ -72,7 +73,11 @@ def configure_matplotlib() -> None:
 class Report:
     """Collects a notebook's figures, tables and facts into its report folder."""
 
-    def __init__(self, name: str, report_dir: str | Path = ""):
+    def __init__(self, name: str, report_dir: str | Path = "", **parameters: Any):
+        """``parameters``: the notebook's parameters that name data (element, commodity,
+        vintage, ...); they are checked against the processed tables first thing, so a
+        run by papermill or in JupyterLab fails as clearly as ``reelib build`` would."""
+        check_parameters(parameters)
         self.name = name
         self.dir = Path(report_dir) if str(report_dir) else None
         if self.dir is not None and not self.dir.is_absolute():

@@ -15,8 +15,10 @@ import logging
 from pathlib import Path
 
 import pandas as pd
+import yaml
 
 from reelib import config
+from reelib.exceptions import RegistryError, RowCountError
 from reelib.files.atomic import write_csv_atomic, write_parquet_atomic, write_text_atomic
 from reelib.processed import revisions, tables
 from reelib.processed.schemas import validate_table
@@ -90,6 +92,27 @@ def build_tables(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     return out
 
 
+ROW_COUNTS_FILE: Path = Path(__file__).resolve().parent / "row_counts.yaml"
+
+
+def check_row_counts(built: dict[str, pd.DataFrame], path: Path | None = None) -> None:
+    """Raise ``RowCountError`` if a source edition gives a row count outside its recorded
+    range in ``row_counts.yaml`` (or has no recorded range, or vanished)."""
+    expected = yaml.safe_load((path or ROW_COUNTS_FILE).read_text(encoding="utf-8"))
+    for table, ranges in expected.items():
+        if table not in built:
+            raise RegistryError(f"{ROW_COUNTS_FILE.name} lists unknown table {table!r}")
+        counts = built[table].groupby(["source_id", "edition"]).size()
+        seen = {f"{s} | {e}": int(n) for (s, e), n in counts.items()}
+        for key in sorted(set(seen) | set(ranges)):
+            source_id, _, edition = key.partition(" | ")
+            if key not in ranges:
+                raise RowCountError(table, source_id, edition, seen[key], None)
+            low, high = ranges[key]
+            if not low <= seen.get(key, 0) <= high:
+                raise RowCountError(table, source_id, edition, seen.get(key, 0), (low, high))
+
+
 def write_tables(built: dict[str, pd.DataFrame], out_dir: Path | None = None) -> list[Path]:
     """Write every table (Parquet, plus CSV for ``CSV_TABLES``) and ``manifest.json``."""
     out_dir = out_dir or config.PROCESSED_DIR
@@ -111,7 +134,14 @@ def write_tables(built: dict[str, pd.DataFrame], out_dir: Path | None = None) ->
 
 
 def clean_all(out_dir: Path | None = None) -> dict[str, pd.DataFrame]:
-    """Read, build, validate and write all processed tables; return them."""
+    """Read, build, validate and write all processed tables; return them.
+
+    Two cleans of one folder never interleave: the second waits for the first.
+    """
+    from reelib.files.lock import folder_lock
+
     built = build_tables(read_all_sources())
-    write_tables(built, out_dir)
+    check_row_counts(built)
+    with folder_lock(out_dir or config.PROCESSED_DIR, wait=600):
+        write_tables(built, out_dir)
     return built

@@ -1,8 +1,11 @@
-"""Country names to ISO3 codes: country_converter plus a small overrides file.
+"""Country names to ISO3 codes: country_converter's names plus a small reference file.
 
 ``harmonise_countries(df)`` adds ``country_iso3`` and ``entity`` (country, world or
-residual) and raises ``UnknownCountryError`` on a name neither knows, naming the file and
-row, so an unmapped name stops the run instead of becoming a silent NaN.
+residual) and raises ``UnknownCountryError`` on a name it does not know, naming the file
+and row, so an unmapped name stops the run instead of becoming a silent NaN. Names are
+matched whole -- an override, a listed alias, or exactly a country_converter short or
+official name -- never by a pattern that a longer string could contain.
+``display_name(iso3)`` gives the one name reports show for a country.
 """
 
 from __future__ import annotations
@@ -19,7 +22,6 @@ from reelib.exceptions import UnknownCountryError
 
 OVERRIDES_FILE: Path = config.REFERENCE_DIR / "countries.yaml"
 ENTITY_TYPES = ("country", "world", "residual")
-_NOT_FOUND = "__not_found__"
 
 
 @lru_cache(maxsize=1)
@@ -47,10 +49,23 @@ def _converter():
 
 
 @lru_cache(maxsize=1)
-def _exact_names() -> frozenset[str]:
+def _known_codes() -> dict[str, str]:
+    """Whole name -> ISO3: country_converter's short and official names, then aliases."""
     data = _converter().data
-    names = set(data["name_short"].dropna()) | set(data["name_official"].dropna())
-    return frozenset(names | set(_overrides()) | set(_reference().get("usgs_names", [])))
+    out: dict[str, str] = {}
+    for column in ("name_official", "name_short"):  # short names win on a clash
+        for name, iso3 in zip(data[column], data["ISO3"]):
+            if isinstance(name, str) and isinstance(iso3, str) and len(iso3) == 3:
+                out[" ".join(name.split())] = iso3
+    out.update({" ".join(str(k).split()): str(v)
+                for k, v in (_reference().get("aliases") or {}).items()})
+    return out
+
+
+@lru_cache(maxsize=1)
+def _exact_names() -> frozenset[str]:
+    return frozenset(set(_known_codes()) | set(_overrides())
+                     | set(_reference().get("usgs_names", [])))
 
 
 def is_exact_country_name(name: str) -> bool:
@@ -60,14 +75,29 @@ def is_exact_country_name(name: str) -> bool:
 
 @lru_cache(maxsize=4096)
 def lookup_country(name: str) -> tuple[str, str] | None:
-    """Return ``(iso3_or_code, entity)`` for a name, or None if unknown."""
+    """Return ``(iso3_or_code, entity)`` for a whole name, or None if unknown."""
     clean = " ".join(str(name).split())
     if clean in _overrides():
         return _overrides()[clean]
-    iso3 = _converter().convert(clean, src="regex", to="ISO3", not_found=_NOT_FOUND)
-    if not isinstance(iso3, str) or iso3 == _NOT_FOUND or len(iso3) != 3:
-        return None
-    return iso3, "country"
+    iso3 = _known_codes().get(clean)
+    return (iso3, "country") if iso3 else None
+
+
+@lru_cache(maxsize=512)
+def display_name(iso3: str) -> str:
+    """The one name reports show for a country code ('MMR' -> 'Myanmar').
+
+    >>> display_name("MMR"), display_name("CHN"), display_name("WLD")
+    ('Myanmar', 'China', 'World')
+    """
+    special = {"WLD": "World", "XOT": "Other countries"}
+    names = _reference().get("display_names") or {}
+    if iso3 in names:
+        return str(names[iso3])
+    if iso3 in special:
+        return special[iso3]
+    short = _converter().convert(iso3, src="ISO3", to="name_short", not_found=None)
+    return short if isinstance(short, str) else iso3
 
 
 def harmonise_countries(df: pd.DataFrame, column: str = "country", *,

@@ -17,14 +17,19 @@ from pathlib import Path
 from reelib import config
 from reelib.exceptions import HashMismatchError, RegistryError, SourceNotFoundError
 from reelib.files.atomic import atomic_write
+from reelib.files.paths import check_name, ensure_inside
 from reelib.sources.registry import Source, SourceFile, load_registry
 
 log = logging.getLogger(__name__)
 
 
 def raw_path(source_id: str, file_name: str, raw_dir: Path | None = None) -> Path:
-    """Return where a registered file lives in ``data/raw``."""
-    return (raw_dir or config.RAW_DIR) / source_id / file_name
+    """Return where a registered file lives in ``data/raw`` (refusing any name that would
+    reach outside it: ``UnsafePathError``)."""
+    root = raw_dir or config.RAW_DIR
+    path = root / check_name(source_id, "source id") / check_name(file_name, "file name")
+    ensure_inside(path, root, "raw file")
+    return path
 
 
 def verify_file(path: Path, expected_sha256: str) -> None:
@@ -60,7 +65,7 @@ def fetch_file(source: Source, sf: SourceFile, *, mirror: Path | None = None,
         return dest
     tried = []
     if mirror is not None:
-        candidate = mirror / source.id / sf.name
+        candidate = mirror / check_name(source.id, "source id") / check_name(sf.name, "file name")
         if candidate.is_file():
             _copy_verified(candidate, dest, sf.sha256)
             log.info("fetched %s/%s from mirror", source.id, sf.name)

@@ -7,6 +7,7 @@ here; reports cite sources from here (``citations``).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -14,7 +15,8 @@ from pathlib import Path
 import yaml
 
 from reelib import config
-from reelib.exceptions import RegistryError
+from reelib.exceptions import RegistryError, UnsafePathError
+from reelib.files.paths import check_name
 
 _REQUIRED_SOURCE_KEYS = ("id", "publisher", "title", "edition", "licence", "kind", "files")
 
@@ -63,6 +65,11 @@ class Source:
         return self.short_name or self.publisher
 
     @property
+    def link(self) -> str:
+        """The DOI address, else the landing page (always http(s)), else ''."""
+        return f"https://doi.org/{self.doi}" if self.doi else (self.landing_url or "")
+
+    @property
     def citation(self) -> str:
         """A one-line citation: publisher, title, edition, DOI or URL."""
         where = f"https://doi.org/{self.doi}" if self.doi else (self.landing_url or "")
@@ -82,6 +89,20 @@ def load_registry(path: Path | None = None) -> dict[str, Source]:
     return dict(_parse_registry(str(path), stamp))
 
 
+_URL_KEYS = ("landing_url", "download_url")
+
+
+def check_url(url: object, where: str) -> str | None:
+    """Return ``url`` if it is empty or an http(s) address; raise ``RegistryError`` otherwise
+    (a ``javascript:`` or ``file:`` address must never become a link or a download)."""
+    if url in (None, ""):
+        return None
+    text = str(url).strip()
+    if not re.match(r"^https?://[^\s<>\"']+$", text):
+        raise RegistryError(f"{where}: address {text!r} is not an http(s) URL")
+    return text
+
+
 @lru_cache(maxsize=8)
 def _parse_registry(path_text: str, stamp: int) -> dict[str, Source]:
     path = Path(path_text)
@@ -89,26 +110,47 @@ def _parse_registry(path_text: str, stamp: int) -> dict[str, Source]:
         doc = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise RegistryError(f"{path}: not valid YAML: {exc}") from exc
-    entries = (doc or {}).get("sources")
+    except UnicodeDecodeError as exc:
+        raise RegistryError(f"{path}: not UTF-8 text ({exc})") from exc
+    entries = doc.get("sources") if isinstance(doc, dict) else None
     if not isinstance(entries, list) or not entries:
-        raise RegistryError(f"{path}: expected a non-empty 'sources' list")
+        raise RegistryError(f"{path}: expected a mapping with a non-empty 'sources' list")
     registry: dict[str, Source] = {}
     for i, entry in enumerate(entries):
+        where = f"{path}: source #{i + 1}"
+        if not isinstance(entry, dict):
+            raise RegistryError(f"{where} is a {type(entry).__name__}, expected a mapping")
         missing = [k for k in _REQUIRED_SOURCE_KEYS if not entry.get(k)]
         if missing:
-            raise RegistryError(f"{path}: source #{i + 1} ({entry.get('id')!r}) lacks {missing}")
-        if entry["id"] in registry:
-            raise RegistryError(f"{path}: source id {entry['id']!r} is registered twice")
+            raise RegistryError(f"{where} ({entry.get('id')!r}) lacks {missing}")
+        try:
+            sid = check_name(entry["id"], "source id")
+        except UnsafePathError as exc:
+            raise RegistryError(f"{where}: {exc}") from exc
+        if sid in registry:
+            raise RegistryError(f"{path}: source id {sid!r} is registered twice")
+        if not isinstance(entry["files"], list):
+            raise RegistryError(f"{path}: {sid}: 'files' must be a list of mappings")
         files = []
         for f in entry["files"]:
+            if not isinstance(f, dict):
+                raise RegistryError(f"{path}: {sid}: a file entry is a {type(f).__name__}, "
+                                    "expected a mapping with name, sha256, download_url")
+            try:
+                name = check_name(f.get("name"), "file name")
+            except UnsafePathError as exc:
+                raise RegistryError(f"{path}: {sid}: {exc}") from exc
             sha = str(f.get("sha256", ""))
             if len(sha) != 64 or any(c not in "0123456789abcdef" for c in sha):
-                raise RegistryError(f"{path}: {entry['id']}/{f.get('name')}: sha256 must be "
+                raise RegistryError(f"{path}: {sid}/{name}: sha256 must be "
                                     f"64 lowercase hex digits, got {sha!r}")
-            files.append(SourceFile(name=f["name"], sha256=sha,
-                                    download_url=f.get("download_url")))
+            files.append(SourceFile(name=name, sha256=sha, download_url=check_url(
+                f.get("download_url"), f"{path}: {sid}/{name}")))
+        for key in _URL_KEYS:
+            if key in entry:
+                entry = {**entry, key: check_url(entry[key], f"{path}: {sid}")}
         known = {k for k in Source.__dataclass_fields__ if k not in ("files", "extra")}
-        registry[entry["id"]] = Source(
+        registry[sid] = Source(
             files=tuple(files),
             extra={k: v for k, v in entry.items() if k not in known and k != "files"},
             **{k: (str(v) if v is not None else None) for k, v in entry.items() if k in known},

@@ -11,7 +11,7 @@ from reelib.exceptions import RegistryError
 class TestReportsFile:
     def test_unknown_dependency_is_refused(self, tmp_path):
         nb = write_notebook(tmp_path / "a.ipynb", "pass")
-        path = write_reports_file(tmp_path, [{"name": "a", "notebook": str(nb), "needs": ["zz"]}])
+        path = write_reports_file(tmp_path, [{"name": "a", "notebook": nb.name, "needs": ["zz"]}])
         with pytest.raises(RegistryError, match="unknown report"):
             specs.load_reports_file(path)
 

@@ -1,0 +1,58 @@
+"""Imported once by the worker parent (the forkserver) so reports start warm.
+
+Every report's process is forked from a parent that has already imported pandas,
+matplotlib, seaborn, statsmodels, papermill, nbconvert and reelib, compiled the HTML
+template and drawn a figure, so a report pays for its own work only. Nothing here reads
+the project's data: tables change between builds, code does not.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+
+import matplotlib
+import numpy  # noqa: F401
+import pandas  # noqa: F401
+import pyarrow.parquet  # noqa: F401
+import scipy.stats  # noqa: F401
+import seaborn  # noqa: F401
+import statsmodels.api  # noqa: F401
+import statsmodels.formula.api  # noqa: F401
+from statsmodels.tsa.exponential_smoothing.ets import ETSModel  # noqa: F401
+from statsmodels.tsa.seasonal import STL  # noqa: F401
+
+import reelib.analysis.claims.evaluate  # noqa: F401
+import reelib.analysis.editions  # noqa: F401
+import reelib.analysis.prices  # noqa: F401
+import reelib.analysis.reserves  # noqa: F401
+import reelib.analysis.shares  # noqa: F401
+import reelib.analysis.supply_chain  # noqa: F401
+import reelib.analysis.trade_dependence  # noqa: F401
+import reelib.present.claims  # noqa: F401
+import reelib.present.facts  # noqa: F401
+import reelib.present.plots  # noqa: F401
+import reelib.present.price_plots  # noqa: F401
+import reelib.present.report  # noqa: F401
+import reelib.present.summary  # noqa: F401
+import reelib.present.text  # noqa: F401
+from reelib.build import engine, execute
+
+
+def _warm() -> None:
+    engine.shell()  # IPython shell with the inline backend, as a kernel has
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import matplotlib.pyplot as plt
+
+        fig, ax = plt.subplots(figsize=(2, 1))
+        ax.plot([0, 1], [0, 1])
+        ax.set_title("warm")
+        for fmt in ("png", "svg"):
+            fig.savefig(io.BytesIO(), format=fmt)
+        plt.close(fig)
+    execute.html_exporter()  # compiles nbconvert's templates once
+
+
+matplotlib.rcdefaults()
+_warm()
