@@ -94,10 +94,12 @@ def _clear_stale_staging(reports_dir: Path) -> None:
 def build_reports(names: list[str] | None = None, *, force: bool = False, jobs: int = 2,
                   reports_dir: Path | None = None, reports_file: Path | None = None,
                   engine: str = "inprocess", timeout: float | None = None,
-                  wait_for_lock: float = 0.0, echo=print) -> BuildResult:
+                  wait_for_lock: float = 0.0, grace: float = workers.GRACE,
+                  echo=print) -> BuildResult:
     """Build the named reports (and what they need), or all; return what happened.
 
-    ``timeout`` (seconds) applies to reports whose entry has no ``timeout`` of its own.
+    ``timeout`` (seconds) applies to reports whose entry has no ``timeout`` of its own;
+    a report still running ``grace`` seconds after its timeout is killed.
     """
     if engine not in ENGINES:
         raise ParameterError(f"engine must be one of {ENGINES}, got {engine!r}")
@@ -106,12 +108,12 @@ def build_reports(names: list[str] | None = None, *, force: bool = False, jobs: 
     specs = order_specs(select_specs(all_specs, names))
     with build_lock(reports_dir, wait=wait_for_lock):
         return _build_locked(specs, all_specs, reports_dir, force=force, jobs=max(1, jobs),
-                             engine=engine, timeout=timeout, echo=echo)
+                             engine=engine, timeout=timeout, grace=grace, echo=echo)
 
 
 def _build_locked(specs: list[ReportSpec], all_specs: list[ReportSpec], reports_dir: Path, *,
                   force: bool, jobs: int, engine: str, timeout: float | None,
-                  echo) -> BuildResult:
+                  grace: float, echo) -> BuildResult:
     _clear_stale_staging(reports_dir)
     for name in recover_swaps(reports_dir):
         echo(f"restored the previous copy of {name} (a build was killed mid-swap)")
@@ -163,7 +165,7 @@ def _build_locked(specs: list[ReportSpec], all_specs: list[ReportSpec], reports_
                 limit = spec.timeout or timeout or DEFAULT_TIMEOUT
                 running[spec.name] = workers.start(workers.Job(
                     spec=spec, reports_dir=reports_dir, code=code, engine=engine,
-                    timeout=limit))
+                    timeout=limit, grace=grace))
             if not running:
                 continue
             done = workers.wait_any(list(running.values()),

@@ -85,7 +85,7 @@ def load_reports_file(path: Path | None = None) -> list[ReportSpec]:
     except FileNotFoundError as exc:
         raise RegistryError(f"{path}: reports file not found") from exc
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise RegistryError(f"{path}: not valid YAML: {exc}") from exc
+        raise RegistryError(f"{path}: not valid YAML: {' '.join(str(exc).split())}") from exc
     entries = doc.get("reports") if isinstance(doc, dict) else None
     if not isinstance(entries, list):
         raise RegistryError(f"{path}: expected a mapping with a 'reports' list")

@@ -71,6 +71,7 @@ class Job:
     code: str
     engine: str
     timeout: float
+    grace: float = GRACE
 
 
 @dataclass
@@ -84,7 +85,7 @@ class Running:
 
     @property
     def deadline(self) -> float:
-        return self.started + self.job.timeout + GRACE
+        return self.started + self.job.timeout + self.job.grace
 
     @property
     def elapsed(self) -> float:

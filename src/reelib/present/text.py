@@ -7,17 +7,39 @@ unit lives here too, so one fact reads the same on every page.
 
 from __future__ import annotations
 
+import html
+import re
+
 import pandas as pd
 
 from reelib.analysis.prices.trend import BreakResult, TrendResult
 from reelib.present.numbers import fmt_num, fmt_p, fmt_pct, format_fact  # noqa: F401
 
 
+_LINK = re.compile(r"\]\s*\(")
+
+
+def inert(text: str) -> str:
+    """Markdown prose in which strings from data cannot become markup.
+
+    HTML is escaped (a country name ``<script>`` shows as text) and link or image syntax
+    is broken (``[x](javascript:...)`` shows as text); code spans are left as written.
+
+    >>> print(inert("China <script>x</script> [a](javascript:1) `<id>`"))
+    China &lt;script&gt;x&lt;/script&gt; [a]\\(javascript:1) `<id>`
+    """
+    parts = text.split("`")
+    for i in range(0, len(parts), 2):  # outside code spans
+        parts[i] = _LINK.sub("]\\(", html.escape(parts[i], quote=False))
+    return "`".join(parts)
+
+
 def say(text: str):
-    """Display a sentence of interpretation as Markdown (numbers formatted by the caller)."""
+    """Display a sentence of interpretation as Markdown (numbers formatted by the caller);
+    strings from data in it are shown as text, never as markup (``inert``)."""
     from IPython.display import Markdown
 
-    return Markdown(text)
+    return Markdown(inert(text))
 
 
 # --- sentences about statistics ---------------------------------------------------------

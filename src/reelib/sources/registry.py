@@ -109,7 +109,7 @@ def _parse_registry(path_text: str, stamp: int) -> dict[str, Source]:
     try:
         doc = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
-        raise RegistryError(f"{path}: not valid YAML: {exc}") from exc
+        raise RegistryError(f"{path}: not valid YAML: {' '.join(str(exc).split())}") from exc
     except UnicodeDecodeError as exc:
         raise RegistryError(f"{path}: not UTF-8 text ({exc})") from exc
     entries = doc.get("sources") if isinstance(doc, dict) else None
