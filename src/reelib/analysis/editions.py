@@ -88,10 +88,15 @@ def revision_summary(revisions: pd.DataFrame, table: str = "production",
     if years:
         r = r[r["year"].isin(years)]
     r = r[r["rel_change_pct"].abs().fillna(100) >= min_abs_pct]
+    r = r.assign(_a=r["abs_change"].abs()).sort_values(["year", "_a"],
+                                                        ascending=[True, False])
     cols = ["country", "year", "edition_old", "edition_new", "value_old", "value_new",
             "abs_change", "rel_change_pct", "change_kind", "detail", "source_id_old",
             "source_id_new"]
+    if table == "reserves":  # each edition reports reserves for its own year
+        r = r.rename(columns={"year": "reserves_year_new", "year_old": "reserves_year_old"})
+        cols = ["country", "edition_old", "reserves_year_old", "edition_new",
+                "reserves_year_new", *cols[4:]]
     if table == "prices_annual":
         cols = ["series"] + cols
-    return r.assign(_a=r["abs_change"].abs()).sort_values(
-        ["year", "_a"], ascending=[True, False]).loc[:, cols].reset_index(drop=True)
+    return r.loc[:, cols].reset_index(drop=True)

@@ -29,6 +29,10 @@ __all__ = ["compute_shares", "concentration", "hhi_band", "long_run_share", "sel
            "share_of", "summarise_year"]
 
 
+#: largest difference (points) between the rows' sum and the world total read as rounding
+ROUNDING_GAP_MAX = 2.0
+
+
 def select_series(table: pd.DataFrame, commodity: str, *, measure: str | None = None,
                   vintage: str = "latest", value: str = "production_t",
                   years: tuple[int, int] | None = None) -> pd.DataFrame:
@@ -76,12 +80,17 @@ def _check_one_basis(rows: pd.DataFrame) -> None:
 
 
 def compute_shares(rows: pd.DataFrame) -> pd.DataFrame:
-    """Return each country's share of the world per year.
+    """Return each country's share of the world per year, on one declared denominator.
 
-    Input: rows from ``select_series`` (``value`` column, ``entity``, ``country_iso3``).
-    Output, one row per country-year (plus one ``XOT`` remainder row per year): year,
-    country, country_iso3, entity, value, denominator, denominator_kind ('world total'
-    or 'sum of rows'), share_pct, rank (countries only), edition, is_estimate.
+    The denominator is the published world total when there is one (``denominator_kind``
+    'world total'), otherwise the sum of the rows. Because USGS rounds its world total and
+    its country figures separately, the rows rarely add up to it exactly; the share of the
+    rows' own sum is given beside it as a sensitivity (``share_of_rows_pct``).
+
+    Input: rows from ``select_series`` (``value``, ``entity``, ``country_iso3``, ...).
+    Output, one row per country-year (plus the ``XOT`` remainder row): year, country,
+    country_iso3, entity, value, denominator, denominator_kind, share_pct,
+    share_of_rows_pct, rank (countries only), edition, is_estimate, caveats.
     """
     _check_one_basis(rows)
     out = []
@@ -91,23 +100,27 @@ def compute_shares(rows: pd.DataFrame) -> pd.DataFrame:
         residual = g[g["entity"] == "residual"]
         if len(world) > 1:
             raise BasisMismatchError(f"{year}: {len(world)} world totals; select one edition")
+        row_sum = float(countries["value"].sum() + residual["value"].sum())
         if len(world) == 1 and world.iloc[0] > 0:
             denom, kind = float(world.iloc[0]), "world total"
         else:
-            denom = float(countries["value"].sum() + residual["value"].sum())
-            kind = "sum of rows"
+            denom, kind = row_sum, "sum of rows"
         if denom <= 0:
             continue
         part = pd.concat([countries, residual]).assign(
             denominator=denom, denominator_kind=kind,
-            share_pct=lambda d: 100 * d["value"] / denom)
+            share_pct=lambda d: 100 * d["value"] / denom,
+            share_of_rows_pct=lambda d: 100 * d["value"] / row_sum if row_sum > 0 else pd.NA)
         out.append(part)
     if not out:
         raise InsufficientDataError("no year has a positive total")
     df = pd.concat(out, ignore_index=True)
     df["rank"] = rank_within(df, "year", "value", df["entity"] == "country")
+    if "caveats" not in df.columns:
+        df["caveats"] = ""
     cols = ["year", "country", "country_iso3", "entity", "value", "denominator",
-            "denominator_kind", "share_pct", "rank", "edition", "is_estimate"]
+            "denominator_kind", "share_pct", "share_of_rows_pct", "rank", "edition",
+            "is_estimate", "caveats"]
     return df.loc[:, cols].sort_values(["year", "entity", "rank", "country"],
                                        kind="mergesort").reset_index(drop=True)
 
@@ -115,11 +128,17 @@ def compute_shares(rows: pd.DataFrame) -> pd.DataFrame:
 def concentration(shares: pd.DataFrame) -> pd.DataFrame:
     """Return per year: the top producer, CR1, CR3, HHI bounds and the remainder.
 
+    CR-n are shares of the declared denominator (so CR1 is the top producer's share,
+    exactly as stated elsewhere). The HHI is an interval: its lower bound spreads the
+    unallocated remainder over many tiny producers, its upper bound gives it to one, and
+    both are taken on the published world total and on the rows' own sum, so the rounding
+    gap between the two (``rounding_gap_pct``: rows minus total, in points) is inside it.
+    The rows' sum is used only when every country reports a value and the gap is a
+    rounding gap (within ``ROUNDING_GAP_MAX`` points): with values withheld it is not a
+    plausible total.
+
     Columns: year, top_country, cr1_pct, cr3_pct, hhi_lower, hhi_upper (0-10,000),
-    named_share_pct (named countries' shares of the world total, as published),
-    remainder_pct (unallocated, incl. "Other countries"), overshoot_pct (rows above 100% of
-    a rounded world total; CR-n and HHI are then rescaled to the rows' sum),
-    n_countries (named producers with a positive value), denominator_kind.
+    named_share_pct, remainder_pct, rounding_gap_pct, n_countries, denominator_kind.
     """
     out = []
     for year, g in shares.groupby("year", sort=True):
@@ -127,22 +146,23 @@ def concentration(shares: pd.DataFrame) -> pd.DataFrame:
             "share_pct", ascending=False)
         s = c["share_pct"] / 100
         residual = g.loc[g["entity"] == "residual", "share_pct"].fillna(0).sum() / 100
-        unexplained = float(1 - s.sum() - residual)
-        unexplained = 0.0 if abs(unexplained) < 1e-9 else unexplained  # float noise
-        # Rows adding up to more than a rounded world total: rescale to their own sum so
-        # CR-n stay <= 100% and the HHI <= 10,000.
-        scale = max(1.0, float(s.sum() + residual))
-        s, residual = s / scale, residual / scale
-        remainder = residual + max(unexplained, 0.0)
-        hhi_low, hhi_high = hhi_bounds(s, remainder)
+        gap = float(s.sum() + residual - 1)
+        gap = 0.0 if abs(gap) < 1e-9 else gap  # float noise
+        remainder = residual + max(-gap, 0.0)  # withheld or unexplained mass counts too
+        bounds = [hhi_bounds(s, remainder)]
+        complete = g.loc[g["entity"] == "country", "value"].notna().all()
+        if (complete and abs(gap) <= ROUNDING_GAP_MAX / 100 and "share_of_rows_pct" in c
+                and c["share_of_rows_pct"].notna().all()):
+            rows_s = c["share_of_rows_pct"].astype(float) / 100
+            rows_rest = g.loc[g["entity"] == "residual", "share_of_rows_pct"].fillna(0).sum()
+            bounds.append(hhi_bounds(rows_s, float(rows_rest) / 100))
         out.append(dict(
             year=year,
             top_country=c["country"].iloc[0] if len(c) else pd.NA,
             cr1_pct=100 * float(s.iloc[:1].sum()), cr3_pct=100 * float(s.iloc[:3].sum()),
-            hhi_lower=hhi_low, hhi_upper=hhi_high,
+            hhi_lower=min(b[0] for b in bounds), hhi_upper=max(b[1] for b in bounds),
             named_share_pct=float(c["share_pct"].sum()), remainder_pct=100 * remainder,
-            overshoot_pct=100 * max(-unexplained, 0.0),
-            n_countries=int((c["value"] > 0).sum()),
+            rounding_gap_pct=100 * gap, n_countries=int((c["value"] > 0).sum()),
             denominator_kind=g["denominator_kind"].iloc[0],
         ))
     return pd.DataFrame(out).astype({"year": "Int64", "n_countries": "Int64"})

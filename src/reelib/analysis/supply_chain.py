@@ -57,3 +57,21 @@ def cited_stage_share(chain_shares: pd.DataFrame, stage: str) -> float:
         raise SelectionError(f"no share for stage {stage!r}; stages: "
                              f"{sorted(chain_shares['stage'])}")
     return float(row.iloc[0])
+
+
+def repeated_projections(conc: pd.DataFrame) -> str:
+    """Projection years whose every stage repeats the year before ('2035 and 2040'), or ''.
+
+    The IEA extract's base case stops changing after a point; two identical years are not
+    two forecasts.
+    """
+    cols = ["china_share_pct", "top3_share_pct", "total_kt"]
+    wide = conc.sort_values(["stage", "year"]).groupby("stage")
+    repeated: set[int] = set()
+    for _, g in wide:
+        same = (g[cols].diff().abs().fillna(1).sum(axis=1) == 0).to_numpy()
+        years = g["year"].to_numpy()
+        for i in range(1, len(g)):
+            if same[i]:
+                repeated |= {int(years[i - 1]), int(years[i])}
+    return " and ".join(str(y) for y in sorted(repeated))

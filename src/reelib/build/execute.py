@@ -189,6 +189,7 @@ def run_report(spec: ReportSpec, reports_dir: Path, code: str, *, engine: str = 
     staging.mkdir(parents=True)
     executed = staging / f"{spec.name}.ipynb"
     parameters["report_dir"] = _report_dir_parameter(staging)
+    os.environ["REELIB_REPORT"] = spec.name  # this process runs this one report (Report())
     options: dict = {"kernel_name": "python3", "progress_bar": False,
                      "cwd": str(config.PROJECT_ROOT)}
     if engine == "inprocess":

@@ -44,8 +44,9 @@ def _report_entry(spec, result, reports_dir: Path) -> dict:
         "figures": [rel(p) for p in sorted((folder / "figures").glob("*.png"))],
         "tables": [rel(p) for p in sorted((folder / "tables").glob("*.csv"))],
         "parameters": json.dumps(spec.parameters, sort_keys=True) if spec.parameters else "",
-        "findings": [{"label": f.get("label") or key, "text": format_fact(f),
-                      "source": f.get("source", ""), "edition": f.get("edition", "")}
+        "findings": [{"key": key, "label": f.get("label") or key, "text": format_fact(f),
+                      "source": f.get("source", ""), "edition": f.get("edition", ""),
+                      "caveats": f.get("caveats", "")}
                      for key, f in facts.items() if isinstance(f, dict) and f.get("key_finding")],
     }
 

@@ -20,8 +20,11 @@ import pandas as pd
 
 from reelib import config
 from reelib.exceptions import SelectionError
+from reelib.present.numbers import format_fact
+from reelib.present.text import fact_token
 
-_COLUMNS = ["report", "key", "value", "unit", "label", "source", "edition", "key_finding"]
+_COLUMNS = ["report", "key", "value", "unit", "label", "source", "edition", "key_finding",
+            "decimals", "caveats"]
 
 
 def _resolve(reports_dir: str | Path) -> Path:
@@ -89,10 +92,33 @@ def fact_field(facts: pd.DataFrame, report: str, key: str, field: str):
     return row[field].iloc[0]
 
 
-def provenance(facts: pd.DataFrame, report: str, key: str) -> dict[str, str]:
-    """The ``source`` and ``edition`` a report recorded for a fact, to pass on to a fact
-    quoted from it: ``rep.fact(..., **provenance(facts, report, key))``."""
-    return {f: fact_field(facts, report, key, f) or "" for f in ("source", "edition")}
+def ref(facts: pd.DataFrame, report: str, key: str) -> str:
+    """A fact of another report, for a sentence passed to ``say``: written and marked as on
+    that report's own page."""
+    row = facts[(facts["report"] == report) & (facts["key"] == key)]
+    if row.empty:
+        fact(facts, report, key)  # raises, listing the report's facts
+    f = {c: (None if pd.isna(v) else v) for c, v in row.iloc[0].items()}
+    if f.get("decimals") is not None:
+        f["decimals"] = int(f["decimals"])
+    return fact_token(f"{report}/{key}", format_fact(f))
+
+
+def ref_range(facts: pd.DataFrame, report: str, low_key: str, high_key: str) -> str:
+    """Two bounds of another report as 'low-high', or once when they read the same."""
+    low, high = ref(facts, report, low_key), ref(facts, report, high_key)
+    return low if low.split("|")[1] == high.split("|")[1] else f"{low}-{high}"
+
+
+def provenance(facts: pd.DataFrame, report: str, key: str) -> dict:
+    """The ``source``, ``edition``, ``caveats`` and ``decimals`` a report recorded for a
+    fact, to pass on to a fact quoted from it: ``rep.fact(..., **provenance(...))``, so
+    the quoted fact reads exactly as the original."""
+    out: dict = {f: fact_field(facts, report, key, f) or ""
+                 for f in ("source", "edition", "caveats")}
+    decimals = fact_field(facts, report, key, "decimals")
+    out["decimals"] = None if decimals is None or pd.isna(decimals) else int(decimals)
+    return out
 
 
 def compare_facts(current: pd.DataFrame, previous: pd.DataFrame | None) -> pd.DataFrame:

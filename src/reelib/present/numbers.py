@@ -39,19 +39,50 @@ def fmt_num(x: float | None, decimals: int = 0) -> str:
     return "n/a" if _missing(x) else f"{x:,.{decimals}f}"
 
 
-def format_fact(fact: dict) -> str:
-    """Format a recorded fact for prose: value with its unit ('71%', '380,000 t')."""
-    value, unit = fact.get("value"), fact.get("unit", "")
-    if value is None:
+def format_value(value, unit: str = "", decimals: int | None = None) -> str:
+    """A value with its unit, the one way every page writes a number.
+
+    ``decimals`` is the precision the value was recorded to (None: by size).
+
+    >>> format_value(71.05263, "%", 1), format_value(380000.0, "t"), format_value(None, "%")
+    ('71.1%', '380,000 t', 'not available')
+    >>> format_value(1386613152, "USD"), format_value(-2.5, "pp", 1), format_value(3, "years")
+    ('USD 1.39 billion', '-2.5 percentage points', '3 years')
+    """
+    if value is None or _missing(value):
         return "not available"
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return f"{value}{(' ' + unit) if unit else ''}"
     if unit in ("%", "pct"):
-        return f"{value:.1f}%" if abs(value) < 10 else f"{value:.0f}%"
+        d = 1 if decimals is None else decimals
+        return f"{value:.{d}f}%"
     if unit in ("pp", "percentage points"):
-        return f"{value:+.1f} percentage points"
-    if value != 0 and abs(value) < 0.01:
+        d = 1 if decimals is None else decimals
+        return f"{value:+.{d}f} percentage points"
+    if unit == "USD" and abs(value) >= 1e6:
+        scale, word = (1e9, "billion") if abs(value) >= 1e9 else (1e6, "million")
+        return f"USD {value / scale:,.2f} {word}"
+    if decimals is not None:
+        text = f"{value:,.{decimals}f}"
+    elif value != 0 and abs(value) < 0.01:
         text = f"{value:.2g}"
     else:
         text = f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.2f}".rstrip("0").rstrip(".")
+    if unit in ("year", "years") and text == "1":
+        unit = "year"
     return f"{text} {unit}".strip()
+
+
+def format_fact(fact: dict) -> str:
+    """Format a recorded fact: its value with its unit, to the precision it was recorded."""
+    return format_value(fact.get("value"), fact.get("unit", "") or "", fact.get("decimals"))
+
+
+def fmt_range(low: float, high: float, unit: str = "", decimals: int = 0) -> str:
+    """'5,054-5,072', or one number when the two round to the same ('4,924').
+
+    >>> fmt_range(4923.6, 4924.2), fmt_range(5054.4, 5072.4)
+    ('4,924', '5,054-5,072')
+    """
+    lo, hi = format_value(low, unit, decimals), format_value(high, unit, decimals)
+    return lo if lo == hi else f"{lo.removesuffix(' ' + unit) if unit else lo}-{hi}"

@@ -57,7 +57,8 @@ def plot_revisions(summary: pd.DataFrame, *, title: str, caption: str,
                    log: bool = True) -> Figure:
     """Dumbbell chart: old value -> new value per country-year, coloured by change kind."""
     df = summary.dropna(subset=["value_old", "value_new"]).copy()
-    df["label"] = df["country"] + " " + df["year"].astype(str) + "  (" + df["edition_old"] + \
+    year = df["year"] if "year" in df else df["reserves_year_new"]  # reserves: the new year
+    df["label"] = df["country"] + " " + year.astype(str) + "  (" + df["edition_old"] + \
         " → " + df["edition_new"] + ")"
     df = df.iloc[::-1]
     fig, ax = plt.subplots(figsize=(9, 0.34 * len(df) + 1.5))
@@ -290,6 +291,8 @@ def plot_claims(evidence: pd.DataFrame, *, title: str, caption: str) -> Figure:
     """Claimed value (open diamond) against each measurement (dots), for % claims."""
     d = evidence[(evidence["unit"] == "%") & (evidence["claim_unit"] == "%")
                  & evidence["value"].notna()].copy()
+    if "current_at_article" in d.columns:  # the evidence the verdict rests on
+        d = d[d["current_at_article"].astype(bool)]
     labels = list(dict.fromkeys(d["claim_id"]))
     fig, ax = plt.subplots(figsize=(10, 0.5 * len(labels) + 1.6))
     for i, cid in enumerate(labels[::-1]):

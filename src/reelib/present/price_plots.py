@@ -23,20 +23,19 @@ def _log_money(ax) -> None:
 
 
 def draw_events(ax, events: pd.DataFrame, *, annual: bool) -> None:
-    """Vertical lines at events, numbered; the numbers are explained in the caption."""
-    for i, e in enumerate(events.itertuples(), start=1):
+    """Vertical lines at events, numbered as on the rest of the page (``number``)."""
+    for i, e in enumerate(events.itertuples()):
         x = e.date.year + (e.date.dayofyear - 1) / 365.25 if annual else e.date
         color = _EVENT_COLORS.get(e.category, "#555555")
         ax.axvline(x, color=color, ls="--", lw=1, alpha=0.7)
         # staggered so events close in time keep readable numbers
-        ax.text(x, 0.98 - 0.06 * ((i - 1) % 3), f" {i}", color=color, fontsize=8, va="top",
+        ax.text(x, 0.98 - 0.06 * (i % 3), f" {e.number}", color=color, fontsize=8, va="top",
                 ha="left", transform=ax.get_xaxis_transform())
 
 
 def event_legend(events: pd.DataFrame) -> str:
-    """Numbered list of events for a caption."""
-    return " ".join(f"{i}: {e.date:%b %Y} {e.event_id}." for i, e in enumerate(
-        events.itertuples(), start=1))
+    """Numbered list of events for a caption (the page's numbering)."""
+    return " ".join(f"{e.number}: {e.date:%b %Y} {e.event_id}." for e in events.itertuples())
 
 
 def plot_annual_prices(annual: pd.DataFrame, yearend: pd.DataFrame | None,
@@ -86,7 +85,7 @@ def plot_long_run(series: pd.DataFrame, value: str, fitted: pd.DataFrame | None,
     ax.plot(d["year"], d[value], color="#444444", lw=1.4, marker=".", label="unit value")
     if fitted is not None:
         ax.plot(fitted["year"], fitted["fitted"], color="#c8102e", lw=1.2, ls="-.",
-                label="log-linear trend (OLS)")
+                label="average-change path (mean log change per year)")
     _log_money(ax)
     draw_events(ax, events, annual=True)
     ax.set(title=title, ylabel=ylabel, xlabel="")
@@ -147,17 +146,47 @@ def plot_stl(stl: pd.DataFrame, *, title: str, caption: str) -> Figure:
 
 
 def plot_forecast(fc: pd.DataFrame, *, title: str, caption: str, currency: str) -> Figure:
-    """History and a model forecast with its prediction interval."""
+    """History and a model forecast: its median and 95% prediction interval."""
     fig, ax = plt.subplots(figsize=(10, 4.4))
     hist, fut = fc[~fc["is_forecast"]], fc[fc["is_forecast"]]
-    ax.plot(hist["month"], hist["mean"], color="#444444", lw=1.5, label="monthly mean price")
-    ax.plot(fut["month"], fut["mean"], color="#1f4e9c", lw=1.5, ls="--",
-            label="model forecast (damped-trend ETS on log prices)")
+    ax.plot(hist["month"], hist["median"], color="#444444", lw=1.5,
+            label="monthly mean price (complete months)")
+    ax.plot(fut["month"], fut["median"], color="#1f4e9c", lw=1.5, ls="--",
+            label="model forecast: median (damped-trend ETS on log prices)")
     ax.fill_between(fut["month"], fut["lower"], fut["upper"], color="#1f4e9c", alpha=0.2,
                     label="95% prediction interval")
     ax.set(title=title, ylabel=f"{currency}/kg", xlabel="")
     ax.legend(fontsize=8, loc="upper left")
     add_caption(fig, caption)
+    return fig
+
+
+def plot_break_search(path: pd.DataFrame, tests: pd.DataFrame, qlr: dict,
+                      events: pd.DataFrame, *, time: str, title: str, caption: str
+                      ) -> Figure:
+    """The break F statistic at every admissible date (the placebo distribution), its 95th
+    percentile, the sup-F critical value, and the events, numbered as on the page."""
+    fig, ax = plt.subplots(figsize=(10, 4.2))
+    x = path[time]
+    if time == "year":
+        x = x.astype(float)
+    ax.plot(x, path["f_stat"], color="#444444", lw=1.4, marker=".", ms=4,
+            label="break F at each date (placebo dates)")
+    p95 = float(path["f_stat"].quantile(0.95))
+    ax.axhline(p95, color="#e69f00", ls="--", lw=1,
+               label="95th percentile of the placebo dates")
+    ax.axhline(qlr["critical_5pct"], color="#c8102e", ls=":", lw=1.2,
+               label="5% critical value for the largest F (Andrews)")
+    tested = tests[tests["skipped_reason"] == ""] if "skipped_reason" in tests else tests
+    for r in tested.itertuples():
+        at = float(r.break_at) if time == "year" else pd.Timestamp(r.break_at)
+        ax.scatter([at], [r.f_stat], s=60, facecolors="white", edgecolors="#c8102e",
+                   zorder=4)
+    shown = events[events["event_id"].isin(set(tested["event_id"]))]
+    draw_events(ax, shown, annual=time == "year")
+    ax.set(title=title, ylabel="F statistic", xlabel="", ylim=(0, None))
+    ax.legend(fontsize=8, loc="upper left")
+    add_caption(fig, caption + " Events: " + event_legend(shown))
     return fig
 
 

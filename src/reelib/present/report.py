@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from pathlib import Path
 from typing import Any
 
@@ -29,10 +30,15 @@ import pandas as pd
 from reelib import config
 from reelib.files.atomic import write_bytes_atomic, write_csv_atomic, write_text_atomic
 from reelib.files.hashing import sha256_file
+from reelib.present.numbers import format_fact
 from reelib.present.tables import show_tables_styled
+from reelib.present.text import fact_token
 from reelib.processed import store
 from reelib.processed.domains import check_parameters
 from reelib.sources.registry import source_names
+
+#: environment variable in which the build names the report a notebook is writing
+REPORT_ENV = "REELIB_REPORT"
 
 
 def source_of(df: pd.DataFrame | pd.Series) -> dict[str, str]:
@@ -78,7 +84,9 @@ class Report:
         vintage, ...); they are checked against the processed tables first thing, so a
         run by papermill or in JupyterLab fails as clearly as ``reelib build`` would."""
         check_parameters(parameters)
-        self.name = name
+        # The build names the report (its folder) in the environment of its process; a
+        # notebook run by hand keeps the name it gives.
+        self.name = os.environ.get(REPORT_ENV, name)
         self.dir = Path(report_dir) if str(report_dir) else None
         if self.dir is not None and not self.dir.is_absolute():
             self.dir = config.PROJECT_ROOT / self.dir
@@ -137,8 +145,12 @@ class Report:
 
     def fact(self, key: str, value: Any, *, unit: str = "", label: str = "",
              source: str = "", edition: str = "", key_finding: bool = False,
-             decimals: int | None = None) -> Any:
-        """Record one number (or short text) the report states; return the value."""
+             decimals: int | None = None, caveats: str = "") -> Any:
+        """Record one number (or short text) the report states; return the value.
+
+        ``decimals`` is the precision it is stated to (the value is rounded to it);
+        ``caveats`` what changes its meaning (a production quota, a lower bound).
+        """
         if isinstance(value, float) and math.isnan(value):
             value = None
         elif hasattr(value, "item"):
@@ -146,9 +158,21 @@ class Report:
         if isinstance(value, float) and decimals is not None:
             value = round(value, decimals)
         self.facts[key] = {"value": value, "unit": unit, "label": label, "source": source,
-                           "edition": edition, "key_finding": key_finding}
+                           "edition": edition, "key_finding": key_finding,
+                           "decimals": decimals, "caveats": caveats}
         self._flush()
         return value
+
+    def ref(self, key: str) -> str:
+        """A recorded fact, for a sentence passed to ``say``: it is written the one way every
+        page writes it (``numbers.format_fact``) and marked as that fact on the page."""
+        return fact_token(f"{self.name}/{key}", format_fact(self.facts[key]))
+
+    def ref_range(self, low_key: str, high_key: str) -> str:
+        """Two recorded bounds as 'low-high', or once when they read the same."""
+        low, high = self.ref(low_key), self.ref(high_key)
+        same = format_fact(self.facts[low_key]) == format_fact(self.facts[high_key])
+        return low if same else f"{low}-{high}"
 
     def load_table(self, name: str) -> pd.DataFrame:
         """Read processed table ``name`` and, when writing, record its sha256 in

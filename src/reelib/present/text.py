@@ -12,11 +12,24 @@ import re
 
 import pandas as pd
 
-from reelib.analysis.prices.trend import BreakResult, TrendResult
-from reelib.present.numbers import fmt_num, fmt_p, fmt_pct, format_fact  # noqa: F401
+from reelib.analysis.prices.breaks import EventTest
+from reelib.analysis.prices.trend import TrendResult
+from reelib.present.numbers import (fmt_num, fmt_p, fmt_pct, fmt_range,  # noqa: F401
+                                    format_fact, format_value)
 
 
 _LINK = re.compile(r"\]\s*\(")
+_FACT = re.compile(r"\u27e6fact:([^|\u27e7]+)\|([^\u27e7]*)\u27e7")
+
+
+def fact_token(fact_id: str, text: str) -> str:
+    """A fact as written in a sentence; ``say`` turns it into a marked span."""
+    return f"\u27e6fact:{fact_id}|{text}\u27e7"
+
+
+def _fact_span(match: re.Match) -> str:
+    return (f'<span class="fact" data-fact="{html.escape(match.group(1))}">'
+            f"{match.group(2)}</span>")
 
 
 def inert(text: str) -> str:
@@ -30,7 +43,8 @@ def inert(text: str) -> str:
     """
     parts = text.split("`")
     for i in range(0, len(parts), 2):  # outside code spans
-        parts[i] = _LINK.sub("]\\(", html.escape(parts[i], quote=False))
+        parts[i] = _FACT.sub(_fact_span,
+                             _LINK.sub("]\\(", html.escape(parts[i], quote=False)))
     return "`".join(parts)
 
 
@@ -44,49 +58,130 @@ def say(text: str):
 
 # --- sentences about statistics ---------------------------------------------------------
 
-
-def describe_trend(trend: TrendResult) -> str:
-    """One sentence a reader can quote about a log-linear trend."""
-    sig = "statistically significant" if trend.p_value < 0.05 else "not statistically " \
-        "significant"
-    return (f"Trend {trend.pct_per_year:+.1f}% a year (95% CI per period "
-            f"{trend.ci_low_pct:+.2f}% to {trend.ci_high_pct:+.2f}%), {sig} at 5% "
-            f"(HAC t = {trend.t_stat:.2f}, {fmt_p(trend.p_value)}, n = {trend.n}).")
+_PERIOD = {1: "annual", 12: "monthly"}
 
 
-def describe_break(result: BreakResult) -> str:
-    """Plain-language reading of the Chow and HAC Wald tests at one date."""
+def describe_trend(trend: TrendResult, what: str = "The series") -> str:
+    """The trend sentence: its size, n, period, method in words, and the p-value -- or why
+    there is none."""
+    per = "a year"
+    size = f"{trend.pct_per_year:+.1f}% {per}"
+    span = f"{trend.first[:7]} to {trend.last[:7]}"
+    changes = f"n = {trend.n} {_PERIOD.get(trend.periods_per_year, '')} changes".replace(
+        "  ", " ")
+    if not trend.tested:
+        return (f"{what} changed on average {size} from {span} ({changes}): {trend.reason}, "
+                "so no p-value is given.")
+    lo, hi = trend.ci_pct_per_year
+    reading = ("a statistically significant trend" if trend.p_value < 0.05
+               else "no statistically significant trend")
+    return (f"{what} changed on average {size} from {span} ({changes}; 95% CI {lo:+.1f}% to "
+            f"{hi:+.1f}%), {reading} ({fmt_p(trend.p_value)}; the mean log change tested "
+            f"with Student's t on {trend.n - 1} degrees of freedom and a Newey-West standard "
+            f"error with {trend.hac_lags} lag{'s' * (trend.hac_lags != 1)} chosen from the "
+            "changes' own autocorrelation).")
 
-    def verdict(p: float) -> str:
-        return "rejects" if p < 0.05 else "does not reject"
 
-    text = (f"At {result.break_at} ({result.event_id}): the Chow test "
-            f"{verdict(result.chow_p)} a stable trend (F = {result.chow_f:.2f}, "
-            f"{fmt_p(result.chow_p)}); allowing for autocorrelation, the HAC Wald test "
-            f"{verdict(result.wald_hac_p)} it (chi2 = {result.wald_hac_chi2:.2f}, "
-            f"{fmt_p(result.wald_hac_p)}). The fitted level shifts "
-            f"{result.level_shift_pct:+.0f}% at the break. n = {result.n_before} before, "
-            f"{result.n_after} after.")
-    if min(result.n_before, result.n_after) < 12:
-        text += (" With fewer than 12 observations on one side, the HAC test over-rejects;"
-                 " read the Chow F test, and both as indicative only.")
-    return text
+def ordinal(n: int) -> str:
+    """1 -> '1st', 71 -> '71st', 12 -> '12th'.
+
+    >>> ordinal(71), ordinal(12), ordinal(100)
+    ('71st', '12th', '100th')
+    """
+    n = int(n)
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def describe_event(test: EventTest, what: str = "", unit: str = "year") -> str:
+    """One event's break test, its placebo standing and its reading."""
+    name = what or test.event_id
+    return (f"**{name}** (new regime from {test.break_at}): F = {test.f_stat:.2f} with 2 and "
+            f"{int(test.df_den)} degrees of freedom ({int(test.n_before)} changes before, "
+            f"{int(test.n_after)} after), {fmt_p(test.p_value)}, Holm-adjusted "
+            f"{fmt_p(test.p_holm)}; its F is at the {ordinal(round(test.placebo_percentile))} "
+            f"percentile of the {int(test.placebo_dates)} dates tested. Mean change "
+            f"{test.growth_before_pct:+.1f}% per {unit} before, {test.growth_after_pct:+.1f}% "
+            f"after. Reading: *{test.verdict}*.")
+
+
+def describe_largest_change(series: pd.DataFrame, value: str, time: str = "year",
+                            trend: TrendResult | None = None) -> str:
+    """The largest single period-to-period change, and how much it moves the average."""
+    import math
+
+    from reelib.analysis.prices.trend import log_changes
+
+    ch = log_changes(series, value, time)
+    big = ch.loc[ch["log_change"].abs().idxmax()]
+    i = int(ch.index.get_loc(big.name))
+    before = series.dropna(subset=[value]).sort_values(time)[time]
+    start = before[before < big[time]].max()
+    share = 100 * (math.exp(float(big["log_change"])) - 1)
+    text = (f"The largest single change is {str(start)[:7]} to {str(big[time])[:7]} "
+            f"({share:+.0f}%)")
+    if trend is not None and trend.n > 1 and i >= 0:
+        k = trend.periods_per_year
+        without = (trend.mean_log_change * trend.n - float(big["log_change"])) / (trend.n - 1)
+        text += (f"; without it the average change would be "
+                 f"{100 * (math.exp(without * k) - 1):+.1f}% a year")
+    return text + "."
+
+
+def describe_qlr(qlr: dict) -> str:
+    """Where the data put their own break (sup-F / QLR) and whether it is significant."""
+    significant = qlr["p_value"] < 0.05
+    return (f"Searching all {qlr['dates_searched']} admissible dates, the largest break "
+            f"statistic falls at {qlr['break_at']} (sup-F = {qlr['sup_f']:.2f}; Andrews' 5% "
+            f"critical value {qlr['critical_5pct']:.2f}, {fmt_p(qlr['p_value'])}): "
+            + ("the series has a break at a date of its own choosing."
+               if significant else "no date stands out as a break once the search over all "
+                                   "dates is accounted for."))
+
+
+def describe_method_of_breaks() -> str:
+    """The event-test method in words (shown once per page)."""
+    return ("Each test asks whether the log change of the price followed a different AR(1) "
+            "process after the event than before (a Chow F test of the intercept and the "
+            "first-order autocorrelation). The same test is run at every admissible date "
+            "(each side at least 15% of the sample): an event is *associated with a shift* "
+            "only if its Holm-adjusted p-value is below 5% and its F is at or above the 95th "
+            "percentile of those placebo dates.")
 
 
 def describe_cusum(cusum: dict) -> str:
-    """One sentence about a CUSUM test of parameter stability."""
-    verdict = ("rejects parameter stability" if cusum["p_value"] < 0.05
-               else "does not reject parameter stability")
-    return (f"CUSUM of OLS residuals {verdict} (statistic {cusum['statistic']:.2f}, "
+    """One sentence about a CUSUM test of a constant mean change."""
+    verdict = ("rejects a constant mean change" if cusum["p_value"] < 0.05
+               else "does not reject a constant mean change")
+    return (f"CUSUM of the changes {verdict} (statistic {cusum['statistic']:.2f}, "
             f"5% critical value {cusum['critical_5pct']:.2f}, {fmt_p(cusum['p_value'])}, "
             f"n = {cusum['n']}).")
 
 
-def add_break_readings(breaks: pd.DataFrame) -> pd.DataFrame:
-    """The break-test table with a ``reading`` column (the reason where a test was skipped)."""
-    fields = list(BreakResult.__dataclass_fields__)
-    readings = [r["skipped_reason"] if r["skipped_reason"] else
-                describe_break(BreakResult(**{k: r[k] for k in fields}))
-                for _, r in breaks.iterrows()]
-    return breaks.drop(columns=["skipped_reason"]).assign(reading=pd.Series(
-        readings, index=breaks.index, dtype=object))
+def describe_backtest(summary: pd.DataFrame, origins: int) -> str:
+    """How the forecasting model did on the series' own past (rolling origins)."""
+    first = summary.iloc[0]
+    last = summary.iloc[-1]
+    return (f"Backtest: refitted at {origins} successive month-ends, the model's median was "
+            f"off by {first['mape_pct']:.1f}% on average one month ahead and "
+            f"{last['mape_pct']:.1f}% {int(last['horizon'])} months ahead "
+            f"({int(last['n_forecasts'])} forecast{'s' * int(last['n_forecasts'] != 1)} "
+            "that far); "
+            f"its 95% interval held the actual price in {summary['coverage_pct'].min():.0f}-"
+            f"{summary['coverage_pct'].max():.0f}% of cases.")
+
+
+def describe_forecast_check(check: dict, label: str, element: str) -> str:
+    """A forecast of an already observed period, read as a backtest against what happened."""
+    head = (f"The series ends in {check['origin_month']:%B %Y}, so this {label} forecast "
+            f"covers a period the project has since observed: the model expected {element} "
+            f"oxide to move {check['model_change_pct']:+.0f}% by "
+            f"{check['end_month']:%B %Y} (95% interval {check['model_low_pct']:+.0f}% to "
+            f"{check['model_high_pct']:+.0f}%).")
+    if check["observed_inside_interval"] is None:
+        return head + " No annual average covers both years to compare with."
+    where = "inside" if check["observed_inside_interval"] else "outside"
+    return (head + f" USGS/Argus annual averages (USD, FOB China -- another market and "
+            f"currency) moved {check['observed_change_pct']:+.0f}% from "
+            f"{check['observed_from_year']} to {check['observed_to_year']}, {where} the "
+            "model's interval.")

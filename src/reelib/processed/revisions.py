@@ -11,11 +11,14 @@ change, and a ``change_kind``:
   is a change of reporting basis, not news about the world, and is flagged separately;
 * ``estimate_to_reported``: an estimate replaced by a reported figure;
 * ``revision``: same basis, different number; ``unchanged``: same number;
-* ``now_available`` / ``no_longer_available``: a number appears or disappears (NA).
+* ``now_available`` / ``no_longer_available``: a number appears or disappears (NA);
+* ``bound_not_value``: one of the two is a bound or a range (">90,000,000"), not a
+  value, so no change is computed.
 
 Production is compared per (commodity, measure, country, year). Reserves carry the year
 their edition reports them for, so consecutive editions are compared per country
-regardless of that year.
+regardless of that year: ``year_old`` and ``year`` are then the two editions' years
+(MCS 2025 reports reserves at the end of 2024, MCS 2026 at the end of 2025).
 """
 
 from __future__ import annotations
@@ -60,6 +63,11 @@ def classify_change(old: pd.Series, new: pd.Series) -> tuple[str, str]:
     v_old, v_new = old["value"], new["value"]
     if old["basis"] != new["basis"]:
         return "basis_change", f"basis: {old['basis'] or 'none'} -> {new['basis'] or 'none'}"
+    bounds = ("lower_bound", "upper_bound", "range")
+    if old["qualifier"] in bounds or new["qualifier"] in bounds:
+        return "bound_not_value", (f"{old['value_raw'] or old['qualifier']} -> "
+                                   f"{new['value_raw'] or new['qualifier']}: a bound is not a "
+                                   "value, no change computed")
     if pd.isna(v_old) and pd.notna(v_new):
         return "now_available", f"{old['qualifier']} -> reported value"
     if pd.notna(v_old) and pd.isna(v_new):
@@ -86,12 +94,14 @@ def _pairs(df: pd.DataFrame, series_key: list[str]) -> pd.DataFrame:
     old = df[has_next]
     new = df.iloc[[i + 1 for i in range(len(df)) if has_next[i]]].set_index(old.index)
     kinds = [classify_change(o, n) for (_, o), (_, n) in zip(old.iterrows(), new.iterrows())]
-    abs_change = new["value"] - old["value"]
+    is_bound = pd.Series([k[0] == "bound_not_value" for k in kinds], index=old.index)
+    abs_change = (new["value"] - old["value"]).mask(is_bound)
     rel = (abs_change / old["value"].where(old["value"] != 0)) * 100
     return pd.DataFrame({
         "commodity": old["commodity"], "measure": old["measure"], "series": old["series"],
         "country_iso3": old["country_iso3"], "country": new["country"],
-        "year": new["year"], "edition_old": old["edition"], "edition_new": new["edition"],
+        "year": new["year"], "year_old": old["year"], "edition_old": old["edition"],
+        "edition_new": new["edition"],
         "source_id_old": old["source_id"], "source_id_new": new["source_id"],
         "value_old": old["value"], "value_new": new["value"], "unit": old["unit"],
         "qualifier_old": old["qualifier"], "qualifier_new": new["qualifier"],
@@ -130,11 +140,11 @@ def compute_revisions(production: pd.DataFrame, reserves: pd.DataFrame,
     q = _pairs(pr, ["element", "measure", "year"]).assign(table="prices_annual")
     out = pd.concat([p, r, q], ignore_index=True)
     columns = ["table", "commodity", "measure", "series", "country_iso3", "country", "year",
-               "edition_old", "edition_new", "source_id_old", "source_id_new", "value_old",
+               "year_old", "edition_old", "edition_new", "source_id_old", "source_id_new", "value_old",
                "value_new", "unit", "qualifier_old", "qualifier_new", "abs_change",
                "rel_change_pct", "change_kind", "basis_old", "basis_new", "detail"]
     dtypes = {c: "string" for c in columns}
-    dtypes.update({"year": "Int64", "value_old": "Float64", "value_new": "Float64",
+    dtypes.update({"year": "Int64", "year_old": "Int64", "value_old": "Float64", "value_new": "Float64",
                    "abs_change": "Float64", "rel_change_pct": "Float64"})
     out = out.loc[:, columns].astype(dtypes)
     for c in ("series", "country_iso3", "basis_old", "basis_new", "detail"):

@@ -42,7 +42,7 @@ def _quantity_table(value: str) -> dict[str, pa.Column]:
         "qualifier": _QUALIFIER, "value_raw": _col(S), "unit_original": _col(S),
         "basis": _col(S), "is_estimate": _col(B), "is_reported": _col(B),
         "is_revised": _col(B), "is_rounded": _col(B), "is_withheld": _col(B),
-        "is_zero": _col(B), "is_lower_bound": _col(B), "notes": _col(S),
+        "is_zero": _col(B), "is_lower_bound": _col(B), "caveats": _col(S), "notes": _col(S),
         "correction_id": _col(S),
     }
 
@@ -145,14 +145,14 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
         "table": _col(S, pa.Check.isin(["production", "reserves", "prices_annual"])),
         "commodity": _col(S), "measure": _col(S), "series": _col(S),
         "country_iso3": _col(S), "country": _col(S), "year": _col(INT),
-        "edition_old": _col(S), "edition_new": _col(S),
+        "year_old": _col(INT), "edition_old": _col(S), "edition_new": _col(S),
         "source_id_old": _col(S), "source_id_new": _col(S),
         "value_old": _col(F, nullable=True), "value_new": _col(F, nullable=True),
         "unit": _col(S), "qualifier_old": _QUALIFIER, "qualifier_new": _QUALIFIER,
         "abs_change": _col(F, nullable=True), "rel_change_pct": _col(F, nullable=True),
         "change_kind": _col(S, pa.Check.isin(
             ["unchanged", "revision", "estimate_to_reported", "basis_change",
-             "now_available", "no_longer_available"])),
+             "now_available", "no_longer_available", "bound_not_value"])),
         "basis_old": _col(S), "basis_new": _col(S), "detail": _col(S),
     }, strict=True),
 }

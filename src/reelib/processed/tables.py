@@ -8,6 +8,8 @@ derives the newest edition per commodity-year from them.
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from reelib.exceptions import RegistryError, UnparseableValueError
@@ -33,6 +35,39 @@ def add_edition_published(df: pd.DataFrame) -> pd.DataFrame:
     return out.loc[:, cols]
 
 
+#: Note text -> caveat. A caveat changes what a number means; it travels with the number
+#: into every table and sentence that uses it.
+CAVEAT_PATTERNS: dict[str, str] = {
+    r"production quota": "production quota",
+    r"does not include undocumented|illegal production could not be quantified":
+        "excludes undocumented production",
+    r"import data for China": "estimated from China's import data",
+    r"content of exports": "REO content of exports",
+    r"bastnaesite only": "bastnaesite only",
+    r"did not disclose monazite": "monazite output undisclosed",
+}
+_QUALIFIER_CAVEATS = {"lower_bound": "lower bound", "upper_bound": "upper bound",
+                      "range": "range", "withheld": "withheld"}
+
+
+def caveats(notes: pd.Series, qualifier: pd.Series, is_estimate: pd.Series) -> pd.Series:
+    """The caveats of each row, '; '-joined: estimate, bound, basis notes.
+
+    >>> caveats(pd.Series(["Production quota; does not include undocumented production"]),
+    ...         pd.Series(["exact"]), pd.Series([True])).iloc[0]
+    'estimate; production quota; excludes undocumented production'
+    """
+    out = []
+    for note, qual, est in zip(notes.fillna(""), qualifier.fillna(""), is_estimate.fillna(False)):
+        tags = ["estimate"] if bool(est) else []
+        if qual in _QUALIFIER_CAVEATS:
+            tags.append(_QUALIFIER_CAVEATS[qual])
+        tags += [tag for pattern, tag in CAVEAT_PATTERNS.items()
+                 if re.search(pattern, note, flags=re.IGNORECASE)]
+        out.append("; ".join(dict.fromkeys(tags)))
+    return pd.Series(out, index=notes.index, dtype="string")
+
+
 def _quantity_table(observations: pd.DataFrame, statistic: str, value: str) -> pd.DataFrame:
     rows = observations[observations["statistic"] == statistic]
     factor = rows["unit_original"].map(obs.TONNES_PER_UNIT)
@@ -52,13 +87,14 @@ def _quantity_table(observations: pd.DataFrame, statistic: str, value: str) -> p
         "is_withheld": rows["qualifier"].eq("withheld"),
         "is_zero": rows["qualifier"].eq("zero"),
         "is_lower_bound": rows["qualifier"].eq("lower_bound"),
+        "caveats": caveats(rows["notes"], rows["qualifier"], rows["is_estimate"]),
     })
     out = add_edition_published(out)
     columns = ["source_id", "edition", "edition_published", "file", "source_row", "commodity",
                "measure", "country", "country_iso3", "entity", "year", value,
                value.replace("_t", "_low_t"), value.replace("_t", "_high_t"), "qualifier",
                "value_raw", "unit_original", "basis", "is_estimate", "is_reported", "is_revised",
-               "is_rounded", "is_withheld", "is_zero", "is_lower_bound", "notes",
+               "is_rounded", "is_withheld", "is_zero", "is_lower_bound", "caveats", "notes",
                "correction_id"]
     out = out.loc[:, columns].astype({
         "entity": "string", "is_withheld": "boolean", "is_zero": "boolean",

@@ -47,3 +47,44 @@ class TestEventsAndInputs:
         assert set(x.monthly) == set(pa.DAILY_SOURCES.values())
         assert x.yearend["year"].tolist() == [2011, 2012, 2013, 2014, 2015]
 
+
+
+@pytest.fixture(scope="module")
+def nd(processed):
+    return pa.price_inputs("Nd", processed("prices_annual"), processed("prices_daily"),
+                           processed("cpi"), 2024)
+
+
+class TestStatisticsOnTheRealSeries:
+    def test_the_2010_quota_cut_stands_out_but_fails_holm(self, nd):
+        uv = nd.unit_value[nd.unit_value["year"] >= 1960]
+        tests = pa.event_tests(uv, nd.events, value="usd1998_per_kg", time="year",
+                               frequency="annual").set_index("event_id")
+        q = tests.loc["quota-cut-2010"]
+        assert q["break_at"] == "2011" and q["placebo_percentile"] == pytest.approx(100)
+        assert q["p_value"] == pytest.approx(0.025, abs=0.002)
+        assert q["p_holm"] == pytest.approx(0.050, abs=0.002)
+        assert q["verdict"] == "stands out, but not significant after Holm"
+
+    def test_on_its_placebo_dates_the_test_rejects_near_its_level(self, nd):
+        """The old level-trend Chow test rejected at 22 of 50 placebo years."""
+        uv = nd.unit_value[nd.unit_value["year"] >= 1960]
+        path = pa.f_path(uv, "usd1998_per_kg", "year")
+        assert float((path["p_value"] < 0.05).mean()) <= 0.10
+        qlr = pa.qlr(path, "year")
+        assert qlr["break_at"] == "2011" and qlr["p_value"] > 0.05
+
+    def test_glitch_days_are_left_out_and_counted(self, nd):
+        label = "China domestic (CNY, inferred units)"
+        assert nd.glitch_days[label] == 526
+        assert nd.monthly[label]["month"].min() == pd.Timestamp("2015-01-01")
+
+    def test_forecasts_use_complete_months(self, nd):
+        komis = nd.monthly["KOMIS FOB China (USD)"]
+        assert komis["month"].max() == pd.Timestamp("2026-03-01")  # April 2026 is partial
+
+    def test_praseodymium_has_too_few_annual_changes_for_a_trend_test(self, processed):
+        pr = pa.price_inputs("Pr", processed("prices_annual"), processed("prices_daily"),
+                             processed("cpi"), 2024)
+        res = pa.trend_of_changes(pr.annual, "real_usd_per_kg")
+        assert res.n == 4 and res.p_value is None and "too few" in res.reason

@@ -56,17 +56,35 @@ class TestCombine:
 
 
 class TestEvaluateClaim:
-    def test_share_claim_with_disagreeing_editions(self):
-        data = {"production": _production({"A": {"CHN": 60, "WLD": 100},
+    @pytest.fixture
+    def editions(self, monkeypatch):
+        monkeypatch.setattr(checks, "edition_dates", lambda: {"A": "2024-01", "B": "2025-01"})
+        return {"production": _production({"A": {"CHN": 60, "WLD": 100},
                                            "B": {"CHN": 71, "WLD": 100}})}
-        o = checks.evaluate_claim({"id": "x", "seed_file": "s", "claim": "c", "quantity": 70,
-                                   "country": "CHN", "year": 2024, "test": "production_share",
-                                   "tolerance": 3, "params": {"op": "approx"}}, data)
-        assert o.verdict == "partly supported"
-        assert [e.value for e in o.evidence] == [60.0, 71.0]
-        assert o.gap == pytest.approx(1.0) and o.gap_unit == "pp"
-        assert o.supporting == ["USGS B (share of world mine production 2024)"]
-        assert o.not_supporting == ["USGS A (share of world mine production 2024)"]
+
+    def _claim(self, date):
+        return {"id": "x", "seed_file": "s", "claim": "c", "quantity": 70, "country": "CHN",
+                "year": 2024, "test": "production_share", "tolerance": 3,
+                "params": {"op": "approx"}, "article_date": date}
+
+    def test_a_claim_is_judged_against_the_edition_current_at_its_date(self, editions):
+        early = checks.evaluate_claim(self._claim("2024-06-01"), editions)
+        assert early.verdict == "contradicted" and early.gap == pytest.approx(-10)
+        assert [e.edition for e in early.revised_since] == ["B"]  # shown, not counted
+        late = checks.evaluate_claim(self._claim("2025-06-01"), editions)
+        assert late.verdict == "supported" and late.gap == pytest.approx(1.0)
+        assert late.revised_since == [] and late.supporting == [
+            "USGS B (share of world mine production 2024)"]
+
+    def test_before_any_edition_the_earliest_is_used_and_flagged(self, editions):
+        o = checks.evaluate_claim(self._claim("2023-01-01"), editions)
+        assert o.after_article and [e.edition for e in o.evidence if e.current] == ["A"]
+
+    def test_a_proxy_never_contradicts(self):
+        assert verdicts.combine([("IEA", "contradicts")], "proxy")[0] == "not supported (proxy)"
+        assert verdicts.combine([("IEA", "supports")], "proxy")[0] == "partly supported"
+        assert verdicts.combine([("m", "contradicts"), ("r", "supports")],
+                                "ambiguous")[0] == "partly supported"
 
     def test_ledger_verdicts_pass_through(self):
         base = {"id": "x", "seed_file": "s", "claim": "c", "notes": "ore vs oxide"}

@@ -56,18 +56,20 @@ class TestConcentration:
         assert c["hhi_lower"] == pytest.approx(2500)
         assert c["hhi_upper"] == pytest.approx(2500 + 50**2)
 
-    def test_rows_above_a_rounded_total_are_rescaled(self):
-        c = shares.concentration(shares.compute_shares(
-            _rows({"AAA": 70, "BBB": 31, "WLD": 100}))).iloc[0]
-        assert c["overshoot_pct"] == pytest.approx(1)
-        assert c["cr3_pct"] == pytest.approx(100)
+    def test_rows_above_a_rounded_total_keep_the_declared_denominator(self):
+        """CR1 is the top share of the published total; the HHI covers both totals."""
+        sh = shares.compute_shares(_rows({"AAA": 70, "BBB": 31, "WLD": 100}))
+        c = shares.concentration(sh).iloc[0]
+        assert c["rounding_gap_pct"] == pytest.approx(1)
+        assert c["cr1_pct"] == pytest.approx(70) == sh.loc[sh["country_iso3"] == "AAA",
+                                                            "share_pct"].iloc[0]
+        assert c["cr3_pct"] == pytest.approx(101)
         assert c["hhi_lower"] == pytest.approx(10_000 * ((70 / 101) ** 2 + (31 / 101) ** 2))
-        assert c["hhi_upper"] == pytest.approx(c["hhi_lower"])
+        assert c["hhi_upper"] == pytest.approx(10_000 * (0.70**2 + 0.31**2))
 
     def test_monopoly_is_10000(self):
         c = shares.concentration(shares.compute_shares(_rows({"AAA": 5, "WLD": 5}))).iloc[0]
         assert (c["cr1_pct"], c["hhi_lower"], c["hhi_upper"]) == (100, 10_000, 10_000)
-
 
 
 class TestSelectSeries:

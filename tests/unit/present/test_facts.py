@@ -86,7 +86,9 @@ def test_missing_report_or_fact_is_named(tmp_path):
 
 
 @pytest.mark.parametrize("fact, text", [
-    ({"value": 71.05, "unit": "%"}, "71%"), ({"value": 6.25, "unit": "%"}, "6.2%"),
+    ({"value": 71.05, "unit": "%"}, "71.0%"), ({"value": 6.25, "unit": "%"}, "6.2%"),
+    ({"value": 71.05, "unit": "%", "decimals": 0}, "71%"),
+    ({"value": 1386613152.0, "unit": "USD"}, "USD 1.39 billion"),
     ({"value": 380000.0, "unit": "t"}, "380,000 t"), ({"value": None}, "not available"),
     ({"value": "Myanmar"}, "Myanmar"), ({"value": 0.0003}, "0.0003"), ({"value": 2.13}, "2.13"),
 ])

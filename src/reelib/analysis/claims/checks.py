@@ -4,6 +4,12 @@
 looks the claim's ``test`` up in ``CHECKS``. Every check turns its measurements into
 (label, comparison) pairs and hands them to ``verdicts.combine``, so all claims share one
 way of combining evidence into a verdict.
+
+Checks on a published series judge the claim at its date (``as_of``: the article's date,
+or the date the ledger gives an undated article): the evidence is the newest edition
+published by then. Later editions are listed as "revised since" when their value differs;
+they do not change the verdict. When no edition was out yet, the earliest one is used and
+the outcome says the evidence came after the article.
 """
 
 from __future__ import annotations
@@ -18,7 +24,8 @@ from reelib.analysis.shares import compute_shares
 from reelib.analysis.supply_chain import stage_shares
 from reelib.analysis.trade_dependence import partner_shares, select_flows
 from reelib.exceptions import RegistryError
-from reelib.sources.registry import source_names
+from reelib.reference.events import load_events
+from reelib.sources.registry import edition_dates, source_names
 
 Check = Callable[[dict, dict[str, pd.DataFrame]], Outcome]
 #: test kind -> check function
@@ -36,144 +43,320 @@ def check(*kinds: str) -> Callable[[Check], Check]:
     return register
 
 
+def as_of(claim: dict) -> str:
+    """The date (ISO prefix) a claim is judged at."""
+    return str(claim.get("as_of") or claim.get("article_date") or "9999")
+
+
 def _settings(claim: dict) -> tuple[dict, float, str, float | None]:
     return (claim.get("params", {}) or {}, float(claim.get("tolerance", 0) or 0),
             claim.get("comparability", "same"), claim.get("quantity"))
 
 
-def _production_share_evidence(production: pd.DataFrame, country: str, year: int
-                               ) -> list[Evidence]:
-    rows = production[(production["commodity"] == "Rare earths")
-                      & (production["measure"] == "Mine production")
-                      & (production["year"] == year)]
+def _outcome(claim: dict, verdict: str, evidence: list[Evidence], sup: list, oth: list,
+             **kwargs) -> Outcome:
+    """An outcome with the revisions and dating that every check reports the same way."""
+    current = [e for e in evidence if e.current]
+    newest = max((e.published for e in current), default="")
+    base = current[-1].value if current else None
+    revised = [e for e in evidence if not e.current and e.value is not None
+               and e.published > newest and e.value != base]
+    return Outcome(verdict, evidence, supporting=sup, not_supporting=oth,
+                   reason=kwargs.pop("reason", claim.get("notes", "")).strip(),
+                   revised_since=revised,
+                   after_article=bool(current) and all(e.published > as_of(claim)
+                                                       for e in current), **kwargs)
+
+
+def _dated(table: pd.DataFrame, claim: dict) -> pd.DataFrame:
+    """Rows with ``published`` and ``current`` (the newest edition out by the claim's
+    date; the earliest edition if none was)."""
+    dates = edition_dates()
+    t = table.assign(published=table["edition"].map(dates).fillna("").astype(str))
+    eds = t.drop_duplicates("edition").sort_values("published")
+    before = eds[eds["published"] <= as_of(claim)]
+    pick = before["edition"].iloc[-1] if len(before) else eds["edition"].iloc[0]
+    return t.assign(current=t["edition"] == pick)
+
+
+def _ree(table: pd.DataFrame) -> pd.DataFrame:
+    return table[table["commodity"] == "Rare earths"]
+
+
+# --- production ----------------------------------------------------------------------------
+
+
+def _production_year(data: dict, claim: dict, year: int) -> pd.DataFrame:
+    p = _ree(data["production"])
+    p = p[(p["measure"] == "Mine production") & (p["year"] == year)]
+    if p.empty:
+        return p
+    return _dated(p, claim)
+
+
+def _share_evidence(production_year: pd.DataFrame, country: str) -> list[Evidence]:
     out = []
-    rows = rows.sort_values("edition_published", kind="mergesort")
-    for edition, g in rows.groupby("edition", sort=False):
+    for edition, g in production_year.sort_values("published").groupby("edition", sort=False):
         if not (g["country_iso3"] == country).any() or not (g["country_iso3"] == "WLD").any():
             continue
         s = compute_shares(g.rename(columns={"production_t": "value"}))
         v = s.loc[s["country_iso3"] == country, "share_pct"]
         out.append(Evidence(float(v.iloc[0]), "%", source_names(g["source_id"].unique()),
-                            str(edition),
-                            f"share of world mine production {year}"))
+                            str(edition), f"share of world mine production "
+                            f"{int(g['year'].iloc[0])}", bool(g["current"].iloc[0]),
+                            str(g["published"].iloc[0])))
     return out
 
 
-def _iea_share_evidence(supply: pd.DataFrame, country: str, stage: str, year: int
-                        ) -> list[Evidence]:
+def _iea_evidence(supply: pd.DataFrame, claim: dict, country: str, stage: str, year: int
+                  ) -> list[Evidence]:
     s = stage_shares(supply)
     row = s[(s["stage"] == stage) & (s["year"] == year) & (s["country_iso3"] == country)]
     if row.empty:
         return []
+    edition = str(supply["edition"].iloc[0])
+    published = edition_dates().get(edition, "")
     return [Evidence(float(row["share_pct"].iloc[0]), "%",
-                     source_names(supply["source_id"].unique()), str(supply["edition"].iloc[0]),
-                     f"share of {stage} (magnet rare earths) {year}")]
-
-
-def _reserves(reserves: pd.DataFrame) -> pd.DataFrame:
-    return reserves[(reserves["commodity"] == "Rare earths")]
-
-
-
-
-@check("not_testable")
-def _not_testable(claim: dict, data: dict) -> Outcome:
-    return Outcome("not testable", reason=claim.get("notes", ""))
-
-
-@check("not_comparable")
-def _not_comparable(claim: dict, data: dict) -> Outcome:
-    return Outcome("not comparable", reason=claim.get("notes", ""))
+                     source_names(supply["source_id"].unique()), edition,
+                     f"share of {stage} (magnet rare earths) {year}", True, published)]
 
 
 @check("production_share", "iea_stage_share", "stage_ambiguous")
 def _share(claim: dict, data: dict) -> Outcome:
     params, tol, comp, claimed = _settings(claim)
-    test = claim["test"]
-    evidence = []
-    if test in ("production_share", "stage_ambiguous"):
-        evidence += _production_share_evidence(data["production"], claim["country"],
-                                               int(claim["year"]))
-    if test == "iea_stage_share":
-        evidence += _iea_share_evidence(data["supply_stages"], claim["country"],
-                                        params["stage"], int(claim["year"]))
-    if test == "stage_ambiguous":
-        evidence += _iea_share_evidence(data["supply_stages"], claim["country"], "refining",
-                                        int(claim["year"]))
-    if not evidence:
-        return Outcome("not testable", reason="no evidence for that country and year")
+    test, year, country = claim["test"], int(claim["year"]), claim["country"]
     op = params.get("op", "approx")
+    evidence: list[Evidence] = []
+    if test in ("production_share", "stage_ambiguous"):
+        evidence += _share_evidence(_production_year(data, claim, year), country)
+    if test == "iea_stage_share":
+        evidence += _iea_evidence(data["supply_stages"], claim, country, params["stage"], year)
+    if test == "stage_ambiguous":
+        evidence += _iea_evidence(data["supply_stages"], claim, country, "refining", year)
+    current = [e for e in evidence if e.current]
+    if not current:
+        return Outcome("not testable", reason="no evidence for that country and year")
     results = [(f"{e.source} {e.edition} ({e.label})", compare(e.value, claimed, tol, op))
-               for e in evidence]
+               for e in current]
     verdict, sup, oth = combine(results, comp)
-    # the gap reported is the newest evidence's (editions are in publication order)
-    return Outcome(verdict, evidence, gap=evidence[-1].value - claimed, gap_unit="pp",
-                   supporting=sup, not_supporting=oth, reason=claim.get("notes", ""))
+    return _outcome(claim, verdict, evidence, sup, oth, gap=current[-1].value - claimed,
+                    gap_unit="pp")
+
+
+@check("production_rank")
+def _production_rank(claim: dict, data: dict) -> Outcome:
+    params, tol, comp, claimed = _settings(claim)
+    rows = _production_year(data, claim, int(claim["year"]))
+    evidence, results = [], []
+    for edition, g in rows.sort_values("published").groupby("edition", sort=False):
+        c = g[(g["entity"] == "country") & g["production_t"].notna()]
+        ranks = c["production_t"].rank(ascending=False, method="min")
+        mine = ranks[c["country_iso3"] == claim["country"]]
+        if mine.empty:
+            continue
+        current = bool(g["current"].iloc[0])
+        name = source_names(g["source_id"].unique())
+        evidence.append(Evidence(int(mine.iloc[0]), "rank", name, str(edition),
+                                 "rank in world mine production", current,
+                                 str(g["published"].iloc[0])))
+        if current:
+            results.append((f"{name} {edition}", compare(int(mine.iloc[0]), claimed, 0,
+                                                         "le_rank")))
+    verdict, sup, oth = combine(results, comp)
+    return _outcome(claim, verdict, evidence, sup, oth)
+
+
+@check("production_ratio")
+def _production_ratio(claim: dict, data: dict) -> Outcome:
+    params, tol, comp, claimed = _settings(claim)
+    rows = _production_year(data, claim, int(claim["year"]))
+    evidence, results = [], []
+    for edition, g in rows.sort_values("published").groupby("edition", sort=False):
+        v = g.set_index("country_iso3")["production_t"]
+        if claim["country"] not in v.index or params["to"] not in v.index:
+            continue
+        ratio = 100 * float(v[claim["country"]]) / float(v[params["to"]])
+        current = bool(g["current"].iloc[0])
+        name = source_names(g["source_id"].unique())
+        evidence.append(Evidence(ratio, "%", name, str(edition),
+                                 f"output as a share of {params['to']}'s", current,
+                                 str(g["published"].iloc[0])))
+        if current:
+            results.append((f"{name} {edition}",
+                            compare(ratio, 100 * float(params["max_ratio"]), 0, "lt")))
+    verdict, sup, oth = combine(results, comp)
+    return _outcome(claim, verdict, evidence, sup, oth)
+
+
+@check("production_change")
+def _production_change(claim: dict, data: dict) -> Outcome:
+    params, tol, comp, claimed = _settings(claim)
+    year = int(claim["year"])
+    p = _ree(data["production"])
+    p = _dated(p[(p["measure"] == "Mine production") & (p["country_iso3"] == claim["country"])
+                 & p["year"].isin([year - 1, year])], claim)
+    evidence, results = [], []
+    for edition, g in p.sort_values("published").groupby("edition", sort=False):
+        v = g.set_index("year")["production_t"]
+        if year - 1 not in v.index or year not in v.index:
+            continue
+        change = 100 * (float(v[year]) / float(v[year - 1]) - 1)
+        current = bool(g["current"].iloc[0])
+        name = source_names(g["source_id"].unique())
+        evidence.append(Evidence(change, "%", name, str(edition),
+                                 f"change in output {year - 1}-{year}", current,
+                                 str(g["published"].iloc[0])))
+        if current:
+            op = "gt" if params.get("direction", "up") == "up" else "lt"
+            results.append((f"{name} {edition}", compare(change, 0, 0, op)))
+    verdict, sup, oth = combine(results, comp)
+    return _outcome(claim, verdict, evidence, sup, oth)
+
+
+@check("first_production_year")
+def _first_production_year(claim: dict, data: dict) -> Outcome:
+    params, tol, comp, claimed = _settings(claim)
+    p = _ree(data["production"])
+    us = p[(p["country_iso3"] == claim["country"]) & (p["year"] > int(params["after"]))]
+    latest = us.sort_values(["year", "edition_published"]).groupby("year").tail(1)
+    producing = latest[latest["production_t"] > 0]
+    if producing.empty:
+        return Outcome("not testable", reason="no production after the given year")
+    first = producing.iloc[0]
+    zeros = latest[(latest["year"] < first["year"]) & (latest["production_t"] == 0)]
+    name = source_names([first["source_id"]])
+    ev = Evidence(int(first["year"]), "year", name, str(first["edition"]),
+                  f"first year with output after {params['after']} "
+                  f"({first['production_t']:,.0f} t)")
+    gap = int(first["year"]) - int(claimed)
+    result = "supports" if gap == 0 else "close" if abs(gap) <= tol else "contradicts"
+    verdict, sup, oth = combine([(f"{name} {first['edition']}", result)], comp)
+    years = [str(int(y)) for y in zeros["year"]]
+    zero_years = " and ".join([", ".join(years[:-1]), years[-1]] if len(years) > 1 else years)
+    reason = claim.get("notes", "") + (f" U.S. output was 0 t in {zero_years} and "
+                                       f"{first['production_t']:,.0f} t in "
+                                       f"{int(first['year'])}." if zero_years else "")
+    return _outcome(claim, verdict, [ev], sup, oth, gap=gap, gap_unit="years", reason=reason)
+
+
+# --- reserves ------------------------------------------------------------------------------
+
+
+def _reserves(data: dict, claim: dict) -> pd.DataFrame:
+    return _dated(_ree(data["reserves"]), claim)
 
 
 @check("reserves_value")
 def _reserves_value(claim: dict, data: dict) -> Outcome:
     params, tol, comp, claimed = _settings(claim)
-    r = _reserves(data["reserves"])
-    rows = r[r["country_iso3"] == claim["country"]].sort_values("edition_published")
-    evidence, results, gaps = [], [], []
+    r = _reserves(data, claim)
+    rows = r[r["country_iso3"] == claim["country"]].sort_values("published")
+    evidence, results, gap = [], [], None
     for row in rows.itertuples():
-        if pd.isna(row.reserves_t):
-            evidence.append(Evidence(None, "t", source_names([row.source_id]), row.edition,
-                                     "reserves (NA)"))
-            continue
-        evidence.append(Evidence(float(row.reserves_t), "t", source_names([row.source_id]),
-                                 row.edition, "reserves"))
-        gap = 100 * (row.reserves_t - claimed) / claimed
-        gaps.append(gap)
-        results.append((f"{source_names([row.source_id])} {row.edition}",
-                        compare(gap, 0, tol, "approx")))
+        name = source_names([row.source_id])
+        value = None if pd.isna(row.reserves_t) else float(row.reserves_t)
+        evidence.append(Evidence(value, "t", name, row.edition,
+                                 "reserves" + (" (not available)" if value is None else ""),
+                                 bool(row.current), row.published))
+        if row.current and value is not None:
+            gap = 100 * (value - claimed) / claimed
+            results.append((f"{name} {row.edition}", compare(gap, 0, tol, "approx")))
     if not results:
-        return Outcome("not testable", evidence, reason="no reported reserves")
+        return _outcome(claim, "not testable", evidence, [], [],
+                        reason="no reserves figure in the edition current at the date")
     verdict, sup, oth = combine(results, comp)
-    na = [e.edition for e in evidence if e.value is None]
-    reason = claim.get("notes", "") + (f" {', '.join(na)} gives no figure." if na else "")
-    return Outcome(verdict, evidence, gap=gaps[-1], gap_unit="%", supporting=sup,
-                   not_supporting=oth, reason=reason.strip())
+    return _outcome(claim, verdict, evidence, sup, oth, gap=gap, gap_unit="%")
 
 
 @check("reserves_rank")
 def _reserves_rank(claim: dict, data: dict) -> Outcome:
     params, tol, comp, claimed = _settings(claim)
-    r = _reserves(data["reserves"])
+    r = _reserves(data, claim)
     evidence, results = [], []
-    for edition, g in r[r["entity"] == "country"].groupby("edition", sort=False):
-        g = g.dropna(subset=["reserves_t"]).sort_values("reserves_t", ascending=False)
+    for edition, g in r[r["entity"] == "country"].sort_values("published").groupby(
+            "edition", sort=False):
+        g = g.dropna(subset=["reserves_t"])
         ranks = g["reserves_t"].rank(ascending=False, method="min")
         mine = ranks[g["country_iso3"] == claim["country"]]
         if mine.empty:
             continue
-        rank = int(mine.iloc[0])
+        rank, current = int(mine.iloc[0]), bool(g["current"].iloc[0])
         name = source_names(g["source_id"].unique())
-        evidence.append(Evidence(rank, "rank", name, str(edition), "reserves rank"))
-        results.append((f"{name} {edition}", "supports" if rank == int(claimed) else
-                        "contradicts"))
+        evidence.append(Evidence(rank, "rank", name, str(edition), "reserves rank", current,
+                                 str(g["published"].iloc[0])))
+        if current:
+            results.append((f"{name} {edition}",
+                            "supports" if rank == int(claimed) else "contradicts"))
     verdict, sup, oth = combine(results, comp)
-    return Outcome(verdict, evidence, gap=None, supporting=sup, not_supporting=oth,
-                   reason=claim.get("notes", ""))
+    return _outcome(claim, verdict, evidence, sup, oth)
 
 
-@check("import_partner_rank")
-def _import_partner_rank(claim: dict, data: dict) -> Outcome:
+@check("reserves_exist")
+def _reserves_exist(claim: dict, data: dict) -> Outcome:
     params, tol, comp, claimed = _settings(claim)
+    r = _reserves(data, claim)
+    rows = r[(r["country_iso3"] == claim["country"]) & r["current"]]
+    evidence = [Evidence(None if pd.isna(x.reserves_t) else float(x.reserves_t), "t",
+                         source_names([x.source_id]), x.edition, "reserves", True, x.published)
+                for x in rows.itertuples()]
+    results = [(f"{e.source} {e.edition}", "supports" if (e.value or 0) > 0 else "contradicts")
+               for e in evidence]
+    verdict, sup, oth = combine(results, comp)
+    return _outcome(claim, verdict, evidence, sup, oth)
+
+
+# --- trade and exports ---------------------------------------------------------------------
+
+
+def _partner_year(claim: dict) -> int:
+    return int(claim["year"])
+
+
+@check("import_partner_rank", "import_share")
+def _imports(claim: dict, data: dict) -> Outcome:
+    params, tol, comp, claimed = _settings(claim)
+    year = _partner_year(claim)
     rows = select_flows(data["trade"], reporter_iso3=params["reporter"], flow="import",
-                        hs_code=params["hs_code"], years=(claim["year"], claim["year"]))
+                        hs_code=params["hs_code"], years=(year, year))
     s = partner_shares(rows)
     mine = s[s["partner_iso3"] == claim["country"]].iloc[0]
     name, edition = source_names(rows["source_id"].unique()), str(rows["edition"].iloc[0])
     evidence = [Evidence(int(mine["rank"]), "rank", name, edition,
-                         f"rank among {len(s)} partners"),
+                         f"rank among {len(s)} partners, {year}"),
                 Evidence(float(mine["share_pct"]), "%", name, edition,
-                         "share of imports by value")]
-    ok = compare(int(mine["rank"]), params.get("max_rank", claimed), 0, "le_rank")
+                         f"share of imports by value, {year}")]
+    if claim["test"] == "import_partner_rank":
+        ok = compare(int(mine["rank"]), params.get("max_rank", claimed), 0, "le_rank")
+    else:
+        ok = compare(float(mine["share_pct"]), float(params["min_share"]), 0, "gt")
     verdict, sup, oth = combine([(name, ok)], comp)
-    return Outcome(verdict, evidence, supporting=sup, not_supporting=oth,
-                   reason=claim.get("notes", ""))
+    return _outcome(claim, verdict, evidence, sup, oth,
+                    reason=(claim.get("notes", "") + f" Data for {year}, the last full year "
+                            "before the article.").strip())
+
+
+@check("export_share_of_output")
+def _export_share(claim: dict, data: dict) -> Outcome:
+    params, tol, comp, claimed = _settings(claim)
+    year = int(claim["year"])
+    sal = data["us_salient"]
+    exports = sal[(sal["item"] == params["item"]) & (sal["year"] == year)]
+    prod = _ree(data["production"])
+    prod = prod[(prod["country_iso3"] == claim["country"]) & (prod["year"] == year)]
+    if exports.empty or prod.empty:
+        return Outcome("not testable", reason=f"no U.S. exports or output for {year}")
+    e = exports.sort_values("edition_published").iloc[-1]
+    p = prod.sort_values("edition_published").iloc[-1]
+    share = 100 * float(e["value"]) / float(p["production_t"])
+    ev = Evidence(share, "%", source_names([e["source_id"]]), str(e["edition"]),
+                  f"U.S. exports of ores and compounds ({float(e['value']):,.0f} t) as a share "
+                  f"of mine output ({float(p['production_t']):,.0f} t), {year}")
+    verdict, sup, oth = combine([(ev.source, compare(share, float(params["min_share"]), 0,
+                                                     "gt"))], comp)
+    return _outcome(claim, verdict, [ev], sup, oth)
+
+
+# --- prices --------------------------------------------------------------------------------
 
 
 @check("price_change")
@@ -189,34 +372,60 @@ def _price_change(claim: dict, data: dict) -> Outcome:
     change = 100 * (last / low - 1)
     quotes = data["prices_daily"]
     edition = str(quotes.loc[quotes["source_id"] == params["source_id"], "edition"].iloc[0])
-    ev = Evidence(float(change), "%", source_names([params["source_id"]]), edition,
+    name = source_names([params["source_id"]])
+    ev = Evidence(float(change), "%", name, edition,
                   f"{params['element']} oxide: from the {params['months']}-month low "
                   f"{low:.2f} to {last:.2f} ({window['date'].iloc[-1]:%Y-%m-%d})")
-    verdict, sup, oth = combine([(source_names([params["source_id"]]),
-                                  compare(change, claimed, tol))], comp)
-    return Outcome(verdict, [ev], gap=change - claimed, gap_unit="pp", supporting=sup,
-                   not_supporting=oth, reason=claim.get("notes", ""))
+    verdict, sup, oth = combine([(name, compare(change, claimed, tol))], comp)
+    return _outcome(claim, verdict, [ev], sup, oth, gap=change - claimed, gap_unit="pp")
 
 
-@check("first_production_year")
-def _first_production_year(claim: dict, data: dict) -> Outcome:
+# --- policies, and claims the data cannot test -------------------------------------------
+
+
+@check("policy_record")
+def _policy_record(claim: dict, data: dict) -> Outcome:
     params, tol, comp, claimed = _settings(claim)
-    p = data["production"]
-    us = p[(p["commodity"] == "Rare earths") & (p["country_iso3"] == claim["country"])
-           & (p["year"] > int(params["after"])) & (p["production_t"] > 0)]
-    latest = us.sort_values(["year", "edition_published"]).groupby("year").tail(1)
-    if latest.empty:
-        return Outcome("not testable", reason="no production after the given year")
-    first = latest.iloc[0]
-    name = source_names([first["source_id"]])
-    ev = Evidence(int(first["year"]), "year", name, str(first["edition"]),
-                  f"first year with output after {params['after']} "
-                  f"({first['production_t']:,.0f} t)")
-    gap = int(first["year"]) - int(claimed)
-    result = "supports" if gap == 0 else "close" if abs(gap) <= tol else "contradicts"
-    verdict, sup, oth = combine([(f"{name} {first['edition']}", result)], comp)
-    return Outcome(verdict, [ev], gap=gap, gap_unit="years", supporting=sup,
-                   not_supporting=oth, reason=claim.get("notes", ""))
+    events = load_events().set_index("event_id")
+    results, evidence = [], []
+    for key, outcome in (("supports", "supports"), ("contradicts", "contradicts")):
+        for event_id in params.get(key, []):
+            if event_id not in events.index:
+                raise RegistryError(f"claim {claim['id']}: unknown event {event_id!r}")
+            e = events.loc[event_id]
+            if f"{e['date']:%Y-%m-%d}" > as_of(claim):
+                continue  # not yet happened when the article appeared
+            evidence.append(Evidence(None, "event", "events registry", f"{e['date']:%Y-%m-%d}",
+                                     f"{event_id}: {e['event']}"))
+            results.append((event_id, outcome))
+    if not results:
+        return Outcome("not testable", reason="no registered event before the article's date")
+    verdict, sup, oth = combine(results, comp)
+    return _outcome(claim, verdict, evidence, sup, oth)
+
+
+@check("not_testable")
+def _not_testable(claim: dict, data: dict) -> Outcome:
+    return Outcome("not testable", reason=claim.get("notes", ""))
+
+
+@check("not_comparable")
+def _not_comparable(claim: dict, data: dict) -> Outcome:
+    return Outcome("not comparable", reason=claim.get("notes", ""))
+
+
+def internal_inconsistency(claim: dict) -> str:
+    """The article contradicting itself: the ledger's note, with any arithmetic it states.
+
+    For ``endpoints: [start, end, claimed_pct]`` the implied change is computed.
+    """
+    note = str(claim.get("inconsistency") or "").strip()
+    ends = claim.get("endpoints")
+    if ends and len(ends) == 3:
+        implied = 100 * (float(ends[1]) / float(ends[0]) - 1)
+        note = (note + f" (computed: {float(ends[0]):g} to {float(ends[1]):g} is "
+                f"{implied:+.1f}%, against {float(ends[2]):g}% stated)").strip()
+    return note
 
 
 def evaluate_claim(claim: dict, data: dict[str, pd.DataFrame]) -> Outcome:
@@ -225,4 +434,6 @@ def evaluate_claim(claim: dict, data: dict[str, pd.DataFrame]) -> Outcome:
     if fn is None:
         raise RegistryError(f"claim {claim['id']}: unknown test {claim['test']!r}; known: "
                             f"{sorted(CHECKS)}")
-    return fn(claim, data)
+    outcome = fn(claim, data)
+    outcome.inconsistency = internal_inconsistency(claim)
+    return outcome

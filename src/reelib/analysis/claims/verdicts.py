@@ -1,29 +1,52 @@
 """How evidence becomes a verdict: one comparison per measurement, one way of combining.
 
-* **supported** -- every source/edition that measures it agrees within the tolerance;
-* **partly supported** -- editions or stages disagree, the value is close but outside the
-  tolerance (within twice of it), or the evidence is only a proxy for what is claimed;
-* **contradicted** -- no evidence agrees, none is close;
+A claim is judged with the evidence that was current on the article's date (the newest
+edition of each source published by then); later editions are reported as revisions and
+do not change the verdict.
+
+* **supported** -- every measurement of what is claimed agrees within the tolerance;
+* **partly supported** -- measurements disagree, or one is close but outside the tolerance
+  (within twice of it), or the evidence is a proxy (another stage or basis) that agrees;
+* **not supported (proxy)** -- the only evidence is a proxy, and it does not agree: a proxy
+  can support or fail to support a claim, never contradict it;
+* **contradicted** -- no measurement of what is claimed agrees, none is close;
 * **not comparable** -- the data measure something else (ore tonnage vs oxide reserves);
 * **not testable** -- the project's data do not cover it (the reason is given).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
-VERDICTS = ("supported", "partly supported", "contradicted", "not comparable", "not testable")
+from reelib.exceptions import RegistryError
+
+VERDICTS = ("supported", "partly supported", "not supported (proxy)", "contradicted",
+            "not comparable", "not testable")
+COMPARABILITY = ("same", "proxy", "ambiguous")
+
+
+def fact_key(verdict: str) -> str:
+    """The key a report records a verdict's count under.
+
+    >>> fact_key("not supported (proxy)")
+    'claims_not_supported_proxy'
+    """
+    return "claims_" + re.sub(r"[^a-z]+", "_", verdict.lower()).strip("_")
 
 
 @dataclass
 class Evidence:
-    """One measurement a claim is compared with."""
+    """One measurement a claim is compared with; ``current`` when it was the newest
+    edition of its source on the article's date."""
 
     value: float | None
     unit: str
     source: str
     edition: str
     label: str = ""
+    current: bool = True
+    published: str = ""
 
 
 @dataclass
@@ -37,6 +60,9 @@ class Outcome:
     supporting: list[str] = field(default_factory=list)
     not_supporting: list[str] = field(default_factory=list)
     reason: str = ""
+    revised_since: list[Evidence] = field(default_factory=list)  # later, different values
+    after_article: bool = False  # no edition was out by the article's date
+    inconsistency: str = ""
 
 
 def compare(measured: float, claimed: float, tolerance: float, op: str = "approx") -> str:
@@ -63,7 +89,8 @@ def compare(measured: float, claimed: float, tolerance: float, op: str = "approx
         return "close" if measured - claimed <= tolerance else "contradicts"
     if op == "le_rank":
         return "supports" if measured <= claimed else "contradicts"
-    raise ValueError(f"unknown comparison {op!r}")
+    raise RegistryError(f"claims ledger: unknown comparison {op!r}; known: approx, gt, ge, "
+                        "lt, le_rank")
 
 
 def combine(results: list[tuple[str, str]], comparability: str = "same") -> tuple[str, list,
@@ -71,16 +98,23 @@ def combine(results: list[tuple[str, str]], comparability: str = "same") -> tupl
     """Combine (label, 'supports'|'close'|'contradicts') results into a verdict.
 
     All support -> supported; some support or any close -> partly supported; else
-    contradicted. A proxy measure caps 'supported' at 'partly supported'.
+    contradicted. A proxy can at most partly support, and where it does not agree the
+    claim is 'not supported (proxy)', never contradicted.
+
+    >>> combine([("IEA", "contradicts")], "proxy")[0]
+    'not supported (proxy)'
+    >>> combine([("mining", "contradicts"), ("refining", "supports")], "ambiguous")[0]
+    'partly supported'
     """
     supporting = [label for label, r in results if r == "supports"]
     others = [label for label, r in results if r != "supports"]
+    agrees = bool(supporting) or any(r == "close" for _, r in results)
     if results and not others:
         verdict = "supported"
-    elif supporting or any(r == "close" for _, r in results):
+    elif agrees:
         verdict = "partly supported"
     else:
         verdict = "contradicted"
-    if comparability == "proxy" and verdict == "supported":
-        verdict = "partly supported"
+    if comparability == "proxy":
+        verdict = "partly supported" if agrees else "not supported (proxy)"
     return verdict, supporting, others

@@ -87,13 +87,35 @@ def daily_series(daily: pd.DataFrame, element: str, source_id: str) -> pd.DataFr
     }).sort_values("date").reset_index(drop=True)
 
 
-def to_monthly(daily: pd.DataFrame) -> pd.DataFrame:
-    """Monthly mean of daily prices (month start), with the number of quotes per month."""
-    s = daily.set_index("date")["price"]
-    g = s.resample("MS")
-    out = pd.DataFrame({"price": g.mean(), "n_days": g.count()}).reset_index().rename(
-        columns={"date": "month"})
+def to_monthly(daily: pd.DataFrame, *, exclude_glitches: bool = True) -> pd.DataFrame:
+    """Monthly mean of daily prices (month start): month, price, n_days, n_glitch_days.
+
+    Days whose published average lies outside that day's [min, max] are glitches of the
+    source (``is_range_inconsistent``); they are left out of the means (and so of every
+    test), and counted.
+    """
+    if "is_range_inconsistent" not in daily.columns:
+        daily = daily.assign(is_range_inconsistent=False)
+    flagged = daily["is_range_inconsistent"].astype(bool) if exclude_glitches else False
+    clean = daily[~flagged] if exclude_glitches else daily
+    g = clean.set_index("date")["price"].resample("MS")
+    glitches = daily.loc[flagged, ["date"]] if exclude_glitches else daily.iloc[0:0]
+    n_glitch = glitches.set_index("date").resample("MS").size() if len(glitches) else None
+    out = pd.DataFrame({"price": g.mean(), "n_days": g.count()})
+    out["n_glitch_days"] = (n_glitch.reindex(out.index, fill_value=0) if n_glitch is not None
+                            else 0)
+    out = out.reset_index().rename(columns={"date": "month"})
     return out[out["n_days"] > 0].reset_index(drop=True)
+
+
+def complete_months(monthly: pd.DataFrame, share: float = 0.6) -> pd.DataFrame:
+    """Drop a last month with fewer than ``share`` of the usual quotes (the source stopped
+    part-way through it): forecasts and tests use complete periods only."""
+    if len(monthly) < 3:
+        return monthly
+    usual = float(monthly["n_days"].median())
+    last_short = monthly["n_days"].iloc[-1] < share * usual
+    return monthly.iloc[:-1].reset_index(drop=True) if last_short else monthly
 
 
 def log_returns(monthly: pd.DataFrame) -> pd.DataFrame:
@@ -167,7 +189,8 @@ class PriceInputs:
     yearend: pd.DataFrame | None  # MCS 2016 year-end ranges, with real prices
     overlaps: pd.DataFrame | None  # other editions' values for the same years
     daily: dict[str, pd.DataFrame]  # label -> daily prices
-    monthly: dict[str, pd.DataFrame]  # label -> monthly means (with currency)
+    monthly: dict[str, pd.DataFrame]  # label -> complete months' means (with currency)
+    glitch_days: dict[str, int]  # label -> days left out (average outside [min, max])
     unit_value: pd.DataFrame  # DS140 unit value, all rare earths, 1998 dollars and current
     events: pd.DataFrame  # events that concern the element
 
@@ -202,14 +225,15 @@ def price_inputs(element: str, prices: pd.DataFrame, daily: pd.DataFrame, cpi: p
         others = rows[[(y, e) not in newest for y, e in zip(rows["year"], rows["edition"])]]
         overlaps = deflate(others.loc[:, ["year", "edition", "price_usd_per_kg", "purity_pct"]],
                            cpi, base_year)
-    dailies, monthlies = {}, {}
+    dailies, monthlies, glitches = {}, {}, {}
     for source_id, label in DAILY_SOURCES.items():
         try:
             d = daily_series(daily, element, source_id)
         except SelectionError:
             continue
         dailies[label] = d
-        monthlies[label] = to_monthly(d).assign(currency=d["currency"].iloc[0])
+        monthlies[label] = complete_months(to_monthly(d)).assign(currency=d["currency"].iloc[0])
+        glitches[label] = int(d["is_range_inconsistent"].sum())
     uv = prices[(prices["element"] == "REO") & (prices["price_basis"] == "annual_unit_value")]
     unit_value = (uv.pivot_table(index="year", columns=uv["dollar_year"].fillna(0).astype(int),
                                  values="price_usd_per_kg", aggfunc="first")
@@ -217,8 +241,15 @@ def price_inputs(element: str, prices: pd.DataFrame, daily: pd.DataFrame, cpi: p
                   .reset_index())
     return PriceInputs(element=element, base_year=base_year, annual=annual, yearend=yearend,
                        overlaps=overlaps, daily=dailies, monthly=monthlies,
-                       unit_value=unit_value, events=events_for(events, element, "1900-01-01",
-                                                                "2030-12-31"))
+                       glitch_days=glitches, unit_value=unit_value,
+                       events=number_events(events_for(events, element, "1900-01-01",
+                                                        "2030-12-31")))
+
+
+def number_events(events: pd.DataFrame) -> pd.DataFrame:
+    """Events in date order with a ``number`` (1, 2, ...) every chart of a page shares."""
+    out = events.sort_values("date", kind="mergesort").reset_index(drop=True)
+    return out.assign(number=range(1, len(out) + 1))
 
 
 def elements_with_enough_data(prices: pd.DataFrame, daily: pd.DataFrame,

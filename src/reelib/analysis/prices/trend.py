@@ -1,10 +1,13 @@
-"""Trend and structural-break statistics of log prices (numbers only).
+"""The long-run trend of a price series, as an average rate of change (numbers only).
 
-The long-run trend is OLS of log price on a time index with Newey-West (HAC) standard
-errors. Break tests at a registered event report the classic Chow F test and, because
-price series are autocorrelated, a HAC-robust Wald test of a level and slope shift;
-CUSUM of OLS residuals checks stability without choosing a date. Sentences about these
-numbers are written by ``reelib.present.text``.
+Log prices of rare earths behave like a random walk (the residuals of a trend line have
+first-order autocorrelation near 1), so a trend line's standard errors are unreliable
+however they are corrected. The trend is therefore measured on the changes: the average
+log change per period, with a Newey-West standard error whose lag is chosen from the
+changes' own autocorrelation (Andrews 1991, AR(1) plug-in, Bartlett kernel), and
+Student-t inference with n - 1 degrees of freedom. Below ``MIN_TREND_N`` changes no
+p-value is given; the reason is. Sentences about these numbers are written by
+``reelib.present.text``.
 """
 
 from __future__ import annotations
@@ -17,178 +20,147 @@ import pandas as pd
 
 from reelib.exceptions import InsufficientDataError
 
+#: fewer period-to-period changes than this: the average is shown without a test
+MIN_TREND_N = 10
+
 
 @dataclass(frozen=True)
 class TrendResult:
-    """Log-linear trend with HAC standard errors."""
+    """Average log change per period, its uncertainty and how it was measured."""
 
-    n: int
-    intercept: float
-    slope_per_period: float
-    se_hac: float
-    t_stat: float
-    p_value: float
-    pct_per_period: float
-    ci_low_pct: float
-    ci_high_pct: float
+    n: int  # number of period-to-period changes
+    first: str  # first and last period of the series
+    last: str
+    mean_log_change: float
+    se_hac: float | None
+    t_stat: float | None
+    p_value: float | None  # two-sided, t with n - 1 df; None below MIN_TREND_N
+    ci_low_log: float | None
+    ci_high_log: float | None
     hac_lags: int
     periods_per_year: int
+    reason: str = ""  # why there is no p-value, if there is none
+
+    @property
+    def pct_per_period(self) -> float:
+        return 100 * (math.exp(self.mean_log_change) - 1)
 
     @property
     def pct_per_year(self) -> float:
-        return 100 * (math.exp(self.slope_per_period * self.periods_per_year) - 1)
+        return 100 * (math.exp(self.mean_log_change * self.periods_per_year) - 1)
+
+    @property
+    def ci_pct_per_year(self) -> tuple[float, float] | None:
+        if self.ci_low_log is None:
+            return None
+        k = self.periods_per_year
+        return (100 * (math.exp(self.ci_low_log * k) - 1),
+                100 * (math.exp(self.ci_high_log * k) - 1))
+
+    @property
+    def tested(self) -> bool:
+        return self.p_value is not None
 
     def as_dict(self) -> dict:
         return {**asdict(self), "pct_per_year": self.pct_per_year}
 
 
-def newey_west_lags(n: int) -> int:
-    """The usual Newey-West lag rule: floor(4 (n/100)^(2/9)), at least 1."""
-    return max(1, int(math.floor(4 * (n / 100) ** (2 / 9))))
+def log_changes(df: pd.DataFrame, value: str, time: str = "year") -> pd.DataFrame:
+    """Log changes between consecutive periods (pairs spanning a gap are dropped).
+
+    Output: time (the later period), log_change.
+    """
+    d = df[[time, value]].dropna()
+    d = d[d[value] > 0].sort_values(time)
+    t = d[time]
+    if pd.api.types.is_datetime64_any_dtype(t):
+        step = t.dt.to_period("M").astype("int64").diff()
+    else:
+        step = t.astype(float).diff()
+    change = np.log(d[value].astype(float)).diff()
+    out = pd.DataFrame({time: t.to_numpy(), "log_change": change.to_numpy(),
+                        "step": step.to_numpy()})
+    return out[out["step"] == 1].drop(columns="step").reset_index(drop=True)
 
 
-def _time_index(times: pd.Series) -> np.ndarray:
-    """Periods since the first observation: years for annual data, months for monthly."""
-    if pd.api.types.is_datetime64_any_dtype(times):
-        p = times.dt.to_period("M")
-        return np.array([(x - p.iloc[0]).n for x in p], dtype=float)
-    return (times.astype(float) - float(times.iloc[0])).to_numpy()
+def andrews_lags(x: np.ndarray) -> int:
+    """Newey-West lag from the data: Andrews (1991) AR(1) plug-in for the Bartlett kernel.
+
+    >>> andrews_lags(np.array([0.1, -0.2, 0.05, 0.3, -0.1, 0.0, 0.2, -0.3, 0.1, 0.05]))
+    2
+    """
+    e = x - x.mean()
+    if len(e) < 3 or float((e[:-1] ** 2).sum()) == 0:
+        return 0
+    rho = float((e[1:] * e[:-1]).sum() / (e[:-1] ** 2).sum())
+    rho = max(min(rho, 0.97), -0.97)
+    alpha = 4 * rho**2 / ((1 - rho) ** 2 * (1 + rho) ** 2)
+    return int(min(math.floor(1.1447 * (alpha * len(e)) ** (1 / 3)), len(e) // 3))
 
 
-def _prepare(df: pd.DataFrame, value: str, time: str) -> pd.DataFrame:
-    d = df[[time, value]].dropna().sort_values(time)
-    d = d[d[value] > 0]
-    return pd.DataFrame({"log_price": np.log(d[value].astype(float)).to_numpy(),
-                         "t": _time_index(d[time].reset_index(drop=True)),
-                         time: d[time].to_numpy()})
+def _hac_se(x: np.ndarray, lags: int) -> float:
+    """Newey-West standard error of the mean of ``x`` (Bartlett weights)."""
+    e = x - x.mean()
+    n = len(e)
+    s = float((e**2).sum())
+    for j in range(1, lags + 1):
+        s += 2 * (1 - j / (lags + 1)) * float((e[j:] * e[:-j]).sum())
+    return math.sqrt(max(s, 0.0) / n) / math.sqrt(n)
 
 
-def trend_hac(df: pd.DataFrame, value: str, time: str = "year",
-              periods_per_year: int = 1) -> TrendResult:
-    """OLS of log(value) on a time index with Newey-West standard errors."""
-    import statsmodels.formula.api as smf
+def trend_of_changes(df: pd.DataFrame, value: str, time: str = "year",
+                     periods_per_year: int = 1, min_n: int = MIN_TREND_N) -> TrendResult:
+    """Average log change per period with HAC standard error and t inference (module doc)."""
+    from scipy import stats
 
-    d = _prepare(df, value, time)
-    if len(d) < 5:
-        raise InsufficientDataError(f"{len(d)} observations; a trend needs at least 5")
-    lags = newey_west_lags(len(d))
-    fit = smf.ols("log_price ~ t", data=d).fit(cov_type="HAC", cov_kwds={"maxlags": lags})
-    b, se = float(fit.params["t"]), float(fit.bse["t"])
-    lo, hi = (float(x) for x in fit.conf_int().loc["t"])
-    return TrendResult(n=len(d), intercept=float(fit.params["Intercept"]), slope_per_period=b,
-                       se_hac=se, t_stat=float(fit.tvalues["t"]),
-                       p_value=float(fit.pvalues["t"]), pct_per_period=100 * (math.exp(b) - 1),
-                       ci_low_pct=100 * (math.exp(lo) - 1), ci_high_pct=100 * (math.exp(hi) - 1),
-                       hac_lags=lags, periods_per_year=periods_per_year)
+    ch = log_changes(df, value, time)
+    if len(ch) < 2:
+        raise InsufficientDataError(f"{len(ch)} period-to-period changes; a trend needs 2")
+    x = ch["log_change"].to_numpy()
+    n = len(x)
+    first = str(df.dropna(subset=[value])[time].min())[:10]
+    last = str(df.dropna(subset=[value])[time].max())[:10]
+    lags = andrews_lags(x)
+    if n < min_n:
+        return TrendResult(n=n, first=first, last=last, mean_log_change=float(x.mean()),
+                           se_hac=None, t_stat=None, p_value=None, ci_low_log=None,
+                           ci_high_log=None, hac_lags=lags, periods_per_year=periods_per_year,
+                           reason=f"{n} changes are too few to test a trend (the minimum is "
+                                  f"{min_n})")
+    se = _hac_se(x, lags)
+    t = float(x.mean() / se) if se > 0 else float("inf")
+    p = float(2 * stats.t.sf(abs(t), df=n - 1))
+    half = float(stats.t.ppf(0.975, df=n - 1)) * se
+    return TrendResult(n=n, first=first, last=last, mean_log_change=float(x.mean()),
+                       se_hac=se, t_stat=t, p_value=p, ci_low_log=float(x.mean() - half),
+                       ci_high_log=float(x.mean() + half), hac_lags=lags,
+                       periods_per_year=periods_per_year)
 
 
 def trend_fitted(df: pd.DataFrame, value: str, trend: TrendResult, time: str = "year"
                  ) -> pd.DataFrame:
-    """The fitted trend in price units at each observation: time and ``fitted``."""
-    d = _prepare(df, value, time)
-    return pd.DataFrame({time: d[time], "fitted": np.exp(trend.intercept + trend.slope_per_period
-                                                         * d["t"])})
-
-
-@dataclass(frozen=True)
-class BreakResult:
-    """Break tests at one date: classic Chow F and a HAC-robust Wald test."""
-
-    event_id: str
-    break_at: str
-    n_before: int
-    n_after: int
-    chow_f: float
-    chow_p: float
-    wald_hac_chi2: float
-    wald_hac_p: float
-    level_shift_pct: float
-
-
-def chow_test(df: pd.DataFrame, break_at, *, value: str, time: str = "year",
-              event_id: str = "") -> BreakResult:
-    """Test for a break in the log-linear trend at ``break_at`` (first period of regime 2).
-
-    Each regime needs at least 3 observations (2 parameters each plus one residual degree
-    of freedom); otherwise ``InsufficientDataError``.
-    """
-    import statsmodels.formula.api as smf
-    from scipy import stats
-
-    d = _prepare(df, value, time)
-    post = (d[time] >= break_at).to_numpy()
-    n1, n2 = int((~post).sum()), int(post.sum())
-    if n1 < 3 or n2 < 3:
-        raise InsufficientDataError(f"break at {break_at}: {n1} observations before and {n2} "
-                                    "after; each side needs at least 3")
-    k = 2
-    pooled = smf.ols("log_price ~ t", data=d).fit()
-    ssr1 = smf.ols("log_price ~ t", data=d[~post]).fit().ssr
-    ssr2 = smf.ols("log_price ~ t", data=d[post]).fit().ssr
-    f = ((pooled.ssr - ssr1 - ssr2) / k) / ((ssr1 + ssr2) / (n1 + n2 - 2 * k))
-    p = float(stats.f.sf(f, k, n1 + n2 - 2 * k))
-    t0 = float(d.loc[post, "t"].iloc[0])  # slope shift measured from the break
-    dd = d.assign(post=post.astype(float), post_t=post.astype(float) * (d["t"] - t0))
-    full = smf.ols("log_price ~ t + post + post_t", data=dd).fit(
-        cov_type="HAC", cov_kwds={"maxlags": newey_west_lags(len(dd))})
-    wald = full.wald_test("post = 0, post_t = 0", scalar=True)
-    return BreakResult(event_id=event_id, break_at=str(break_at)[:10], n_before=n1, n_after=n2,
-                       chow_f=float(f), chow_p=p, wald_hac_chi2=float(wald.statistic),
-                       wald_hac_p=float(wald.pvalue),
-                       level_shift_pct=100 * (math.exp(float(full.params["post"])) - 1))
+    """The average-change path from the first observation: time and ``fitted``."""
+    d = df[[time, value]].dropna().sort_values(time)
+    d = d[d[value] > 0]
+    t = d[time]
+    steps = (t.dt.to_period("M").astype("int64") if pd.api.types.is_datetime64_any_dtype(t)
+             else t.astype(float))
+    steps = (steps - steps.iloc[0]).to_numpy(dtype=float)
+    start = float(d[value].iloc[0])
+    return pd.DataFrame({time: t.to_numpy(),
+                         "fitted": start * np.exp(trend.mean_log_change * steps)})
 
 
 def cusum_test(df: pd.DataFrame, value: str, time: str = "year") -> dict:
-    """CUSUM test on OLS residuals of the log-linear trend (no break date chosen).
+    """CUSUM test (OLS residuals) of a constant mean log change -- no break date chosen.
 
-    Returns statistic, p_value, critical_5pct and n.
+    Returns statistic, p_value, critical_5pct and n (number of changes).
     """
-    import statsmodels.formula.api as smf
     from statsmodels.stats.diagnostic import breaks_cusumolsresid
 
-    d = _prepare(df, value, time)
-    if len(d) < 8:
-        raise InsufficientDataError(f"{len(d)} observations; CUSUM needs at least 8")
-    fit = smf.ols("log_price ~ t", data=d).fit()
-    stat, p, crit = breaks_cusumolsresid(fit.resid.to_numpy(), ddof=2)
-    crit5 = dict(crit)[5]
-    return {"statistic": float(stat), "p_value": float(p), "critical_5pct": float(crit5),
-            "n": len(d)}
-
-
-def break_date(event_date, frequency: str):
-    """Map an event date to the first period of the post-event regime.
-
-    Annual: the event's year if it falls in January-June, else the next year. Monthly:
-    the event's month if it falls on day 1-15, else the next month.
-    """
-    ts = pd.Timestamp(event_date)
-    if frequency == "annual":
-        return ts.year if ts.month <= 6 else ts.year + 1
-    month = ts.to_period("M").to_timestamp()
-    return month if ts.day <= 15 else month + pd.offsets.MonthBegin(1)
-
-
-def break_tests(series: pd.DataFrame, events: pd.DataFrame, *, value: str, time: str,
-                frequency: str) -> pd.DataFrame:
-    """Chow and HAC-Wald tests at every registered event inside the series' span.
-
-    Events too close to either end for a test are listed with the reason in
-    ``skipped_reason`` instead of statistics.
-    """
-    d = series.dropna(subset=[value])
-    start, end = d[time].min(), d[time].max()
-    rows = []
-    for e in events[events["test_breaks"]].itertuples():
-        at = break_date(e.date, frequency)
-        if not (start < at <= end):
-            continue
-        try:
-            r = chow_test(d, at, value=value, time=time, event_id=e.event_id)
-            rows.append({**asdict(r), "skipped_reason": ""})
-        except InsufficientDataError as exc:
-            rows.append({"event_id": e.event_id, "break_at": str(at)[:10],
-                         "skipped_reason": str(exc)})
-    cols = ["event_id", "break_at", "n_before", "n_after", "chow_f", "chow_p", "wald_hac_chi2",
-            "wald_hac_p", "level_shift_pct", "skipped_reason"]
-    return pd.DataFrame(rows, columns=cols)
+    x = log_changes(df, value, time)["log_change"].to_numpy()
+    if len(x) < 8:
+        raise InsufficientDataError(f"{len(x)} changes; CUSUM needs at least 8")
+    stat, p, crit = breaks_cusumolsresid(x - x.mean(), ddof=1)
+    return {"statistic": float(stat), "p_value": float(p),
+            "critical_5pct": float(dict(crit)[5]), "n": len(x)}
