@@ -37,11 +37,13 @@ help: ## show this help
 	  .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.lock -e . ; \
 	fi
 	@touch $@
+	@$(MAKE) --no-print-directory hooks
 
 .make-env-active: pyproject.toml requirements.lock
 	@echo "using the active environment ($(VIRTUAL_ENV)$(CONDA_PREFIX))"
-	$(PY) -c 'import reelib, papermill, nbval' 2>/dev/null || $(PY) -m pip install -e ".[test]"
+	$(PY) -c 'import reelib, papermill, nbval, nbstripout' 2>/dev/null || $(PY) -m pip install -e ".[test]"
 	@touch $@
+	@$(MAKE) --no-print-directory hooks
 
 .PHONY: env
 env: $(ENV_STAMP) ## create the environment (.venv unless one is active)
@@ -79,19 +81,50 @@ lint: env ## check style with ruff (installed on first use)
 	$(PY) -m ruff --version >/dev/null 2>&1 || $(PY) -m pip install --quiet ruff
 	$(PY) -m ruff check src tests notebooks --select E,F,W --line-length 99
 
+.PHONY: hooks
+hooks: ## strip notebook outputs on `git add` (a git filter; keeps the nbval key numbers)
+	@if git rev-parse --git-dir >/dev/null 2>&1; then \
+	  git config filter.reelib-notebook.clean "$(PY) -m reelib.build.snapshots --filter" && \
+	  git config filter.reelib-notebook.smudge cat && \
+	  git config diff.reelib-notebook.textconv "$(PY) -m reelib.build.snapshots --filter <" && \
+	  echo "git filter installed: notebooks are staged without outputs (see .gitattributes)"; \
+	fi
+
+# JupyterLab runs from its own environment, pinned, never from the build .venv (importing
+# it slows every papermill/nbval process); its kernel is the project's .venv Python.
+LAB_ENV := .venv-lab
+JUPYTERLAB := $(shell sed -n 's/^lab = \["\(jupyterlab==[^"]*\)"\]/\1/p' pyproject.toml)
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
+ARGS ?=
+
+$(LAB_ENV)/.installed: pyproject.toml | $(ENV_STAMP)
+	$(PYTHON_BOOT) -m venv $(LAB_ENV)
+	$(LAB_ENV)/bin/python -m pip install --quiet --disable-pip-version-check "$(JUPYTERLAB)"
+	$(PY) -m ipykernel install --prefix $(LAB_ENV) --name python3 \
+	  --display-name "Python 3 (reelib)"
+	@touch $@
+
 .PHONY: lab
-lab: env ## start JupyterLab (installed on first use; kept out of the build environment)
-	$(PY) -c 'import jupyterlab' 2>/dev/null || $(PY) -m pip install "jupyterlab>=4"
-	$(PY) -m jupyterlab notebooks
+lab: $(LAB_ENV)/.installed ## start JupyterLab on notebooks/ (its own env; make lab ARGS="--port 9000")
+	$(LAB_ENV)/bin/jupyter lab --notebook-dir=notebooks $(ROOT_FLAG) $(ARGS)
+
+.PHONY: environment
+environment: env ## regenerate environment.yml from requirements.lock (after make lock)
+	$(PY) -m reelib.build.environment
+
+.PHONY: screenshots
+screenshots: env ## full-page screenshots of key report pages (headless Chromium)
+	$(PY) -m reelib.build.screenshots
 
 .PHONY: lock
 lock: env ## re-resolve requirements.lock from pyproject.toml
 	$(PY) -m uv pip compile pyproject.toml --extra test --python-version 3.11 --universal \
 	  -o requirements.lock
+	$(PY) -m reelib.build.environment
 
 .PHONY: clean-reports
 clean-reports: ## delete generated reports
-	find reports -mindepth 1 ! -name README.md -exec rm -rf {} +
+	find reports -mindepth 1 -maxdepth 1 ! -name README.md ! -name screenshots -exec rm -rf {} +
 
 .PHONY: clean-data
 clean-data: ## delete fetched and processed data

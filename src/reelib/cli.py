@@ -4,6 +4,9 @@
     reelib clean                   build and validate data/processed
     reelib data                    fetch + clean
     reelib build [REPORT ...]      fetch + clean + every report (or the named ones)
+    reelib build NAME -p k=v ...   an ad-hoc report: report NAME (or notebook NAME) run
+                                   with other parameters, written under its own name
+    reelib list                    the reports: notebook, parameters, status
     reelib sources                 list the registered sources
     reelib params NOTEBOOK         show a notebook's parameters (a path, name or number)
 
@@ -52,18 +55,95 @@ def _cmd_data(args: argparse.Namespace) -> None:
     _cmd_clean(args)
 
 
+def parse_assignments(items: list[str]) -> dict[str, object]:
+    """``["element=Sm", "start_year=2015"]`` -> ``{"element": "Sm", "start_year": 2015}``;
+    values are read as YAML (numbers, lists ``[CHN, USA]``, ``true``), else kept as text."""
+    import yaml
+
+    from reelib.exceptions import ParameterError
+
+    out: dict[str, object] = {}
+    for item in items:
+        key, sep, text = item.partition("=")
+        if not sep or not key.strip().isidentifier():
+            raise ParameterError(f"-p {item!r}: write a parameter as name=value, e.g. -p "
+                                 "element=Sm")
+        try:
+            value = yaml.safe_load(text) if text.strip() else ""
+        except yaml.YAMLError:
+            value = text
+        out[key.strip()] = text if value is None else value
+    return out
+
+
+def _adhoc(args: argparse.Namespace, specs: list) -> list:
+    """The ad-hoc report ``-p`` asks for, checked against its notebook before any work."""
+    from reelib.build.parameters import check_declared, notebook_parameters
+    from reelib.build.specs import adhoc_spec, base_spec
+    from reelib.exceptions import ParameterError
+
+    if not args.params:
+        if args.name or args.title:
+            raise ParameterError("--name and --title name an ad-hoc report: add -p name=value")
+        return []
+    if len(args.reports) != 1:
+        raise ParameterError("-p makes one ad-hoc report: give exactly one report or "
+                             f"notebook name, got {args.reports or 'none'}")
+    spec = adhoc_spec(base_spec(args.reports[0], specs), parse_assignments(args.params),
+                      name=args.name, title=args.title)
+    if spec.name in {s.name for s in specs}:
+        raise ParameterError(f"--name {spec.name!r} is a report of the reports file; choose "
+                             "another name for an ad-hoc report")
+    check_declared(spec.name, spec.notebook.name, notebook_parameters(spec.notebook),
+                   spec.parameters)
+    return [spec]
+
+
 def _cmd_build(args: argparse.Namespace) -> int:
     from reelib.files.lock import build_lock
     from reelib.build.schedule import build_reports
     from reelib.build.specs import load_reports_file, select_specs
 
-    select_specs(load_reports_file(), args.reports)  # unknown names stop us before any work
+    specs = load_reports_file()
+    adhoc = _adhoc(args, specs)  # unknown names and bad parameters stop us before any work
+    names = [a.name for a in adhoc] or args.reports
+    select_specs(specs + adhoc, names)
     with build_lock(config.REPORTS_DIR, wait=args.wait):
         if not args.skip_data:
             _cmd_data(args)
-        result = build_reports(names=args.reports or None, force=args.force, jobs=args.jobs,
-                               engine=args.engine, timeout=args.timeout)
+        result = build_reports(names=names or None, force=args.force, jobs=args.jobs,
+                               engine=args.engine, timeout=args.timeout, adhoc=adhoc)
     return EXIT_OK if result.ok else EXIT_REPORTS_FAILED
+
+
+def _cmd_list(args: argparse.Namespace) -> None:
+    import json
+
+    from reelib.build.execute import FAILED_DIR
+    from reelib.build.freshness import adhoc_specs, stale_reason
+    from reelib.build.provenance import code_fingerprint
+    from reelib.build.specs import load_reports_file
+
+    specs = load_reports_file()
+    specs += adhoc_specs(config.REPORTS_DIR, {s.name for s in specs})
+    code = code_fingerprint()
+    rows = []
+    for s in specs:
+        reason = stale_reason(s, config.REPORTS_DIR, code)
+        status = "up to date" if reason is None else (
+            "never built" if reason == "never built" else f"stale: {reason}")
+        if (config.REPORTS_DIR / FAILED_DIR / f"{s.name}.ipynb").exists():
+            status = "failed in the last build" + (
+                "" if reason == "never built" else " (previous report kept)")
+        params = json.dumps(s.parameters, ensure_ascii=False) if s.parameters else ""
+        rows.append((s.name + (" (ad hoc)" if s.adhoc else ""), s.notebook.name, params,
+                     status))
+    width = max(len(r[0]) for r in rows)
+    nb_width = max(len(r[1]) for r in rows)
+    for name, notebook, params, status in rows:
+        print(f"{name:{width}s}  {notebook:{nb_width}s}  {status}"
+              + (f"\n{'':{width}s}  parameters {params}" if params and args.verbose_params
+                 else (f"  {params}" if params else "")))
 
 
 def _cmd_sources(args: argparse.Namespace) -> None:
@@ -117,7 +197,18 @@ def parser() -> argparse.ArgumentParser:
                         "kernels")
     s.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
                    help="if another build holds the reports folder, wait this long for it")
+    s.add_argument("-p", "--param", dest="params", action="append", default=[],
+                   metavar="NAME=VALUE",
+                   help="build an ad-hoc report: the one named report (or notebook) with this "
+                        "parameter changed (repeatable; values read as YAML)")
+    s.add_argument("--name", default=None, help="folder name of the ad-hoc report "
+                   "(default: REPORT--name-value)")
+    s.add_argument("--title", default=None, help="title of the ad-hoc report")
     s.set_defaults(func=_cmd_build)
+    s = sub.add_parser("list", help="list the reports: notebook, parameters, status")
+    s.add_argument("--long", dest="verbose_params", action="store_true",
+                   help="parameters on their own line")
+    s.set_defaults(func=_cmd_list)
     s = sub.add_parser("sources", help="list the registered sources")
     s.set_defaults(func=_cmd_sources)
     s = sub.add_parser("params", help="show a notebook's parameters")

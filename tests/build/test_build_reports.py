@@ -10,8 +10,11 @@ from reelib.build import parameters, schedule
 
 
 @pytest.mark.slow
-def test_one_real_report_end_to_end(tmp_path, processed):
+def test_one_real_report_end_to_end(tmp_path, processed, monkeypatch):
     processed("reserves")  # make sure data/processed exists
+    # the page shows the build's time: fix it (reproducible-builds convention) so two
+    # builds can be compared byte for byte
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
     out = tmp_path / "reports"
     result = schedule.build_reports(["reserves"], reports_dir=out, jobs=1, echo=lambda *a: None)
     assert result.ok
@@ -45,6 +48,7 @@ def test_one_real_report_end_to_end(tmp_path, processed):
     assert (folder / "figures" / "reserves-by-edition.png").read_bytes() == png
     assert {p.name: p.read_bytes() for p in (folder / "tables").iterdir()} == tables
     assert (folder / "reserves.html").read_bytes() == page
+    assert b"Built 2026-01-01 00:00 UTC" in page
 
 
 @pytest.mark.slow

@@ -20,13 +20,15 @@ HHI_MODERATELY_CONCENTRATED = 1000
 def hhi_bounds(shares: pd.Series, remainder: float) -> tuple[float, float]:
     """(lower, upper) HHI on the 0-10,000 scale from named shares and a remainder.
 
-    ``shares`` and ``remainder`` are fractions of the total (0-1).
+    ``shares`` and ``remainder`` are fractions of the total (0-1). Shares of a rounded
+    published total can sum past 1 (gallium: China's rounded output above the rounded
+    world total); the index is capped at its maximum, 10,000 (one producer).
 
-    >>> hhi_bounds(pd.Series([0.5, 0.25]), 0.25)
-    (3125.0, 3750.0)
+    >>> hhi_bounds(pd.Series([0.5, 0.25]), 0.25), hhi_bounds(pd.Series([1.004]), 0.0)
+    ((3125.0, 3750.0), (10000.0, 10000.0))
     """
     low = 10_000 * float((shares**2).sum())
-    return low, low + 10_000 * remainder**2
+    return min(low, 10_000.0), min(low + 10_000 * remainder**2, 10_000.0)
 
 
 def rank_within(df: pd.DataFrame, by: str | list[str], value: str,

@@ -68,8 +68,9 @@ def partner_shares(rows: pd.DataFrame, measure: str = "value_usd") -> pd.DataFra
     return df.loc[:, cols].sort_values(["year", "rank"]).reset_index(drop=True)
 
 
-def partner_concentration(shares: pd.DataFrame) -> pd.DataFrame:
-    """Per year: top partner and share, CR3 and HHI over partners (0-10,000).
+def partner_concentration(shares: pd.DataFrame, amount_unit: str = "usd") -> pd.DataFrame:
+    """Per year: top partner and share, CR3 and HHI over partners (0-10,000), and the
+    total the shares are of (``total_<amount_unit>``, e.g. ``total_usd``).
 
     Unallocated areas ('Areas, nes', 'Other Asia, nes', ...) count as one partner in the
     upper bound and as dispersed in the lower bound.
@@ -83,7 +84,8 @@ def partner_concentration(shares: pd.DataFrame) -> pd.DataFrame:
         out.append(dict(year=year, top_partner=c["partner"].iloc[0] if len(c) else pd.NA,
                         top_share_pct=100 * float(s.iloc[:1].sum()),
                         cr3_pct=100 * float(s.iloc[:3].sum()), hhi_lower=low,
-                        hhi_upper=high, total=float(g["denominator"].iloc[0]),
+                        hhi_upper=high,
+                        **{f"total_{amount_unit}": float(g["denominator"].iloc[0])},
                         denominator_kind=g["denominator_kind"].iloc[0]))
     return pd.DataFrame(out).astype({"year": "Int64"})
 

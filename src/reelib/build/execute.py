@@ -11,19 +11,18 @@ previous good report stays; a successful build removes the stale failed copy.
 
 from __future__ import annotations
 
-import html
 import json
 import os
 import signal
 import threading
 from datetime import datetime, timezone
-from functools import lru_cache
 from pathlib import Path
 
 import nbformat
 
 from reelib import config
 from reelib.build.freshness import MANIFEST, output_hashes, report_fingerprint
+from reelib.build.page import notebook_html, page_context
 from reelib.build.parameters import notebook_declarations, validate_parameters
 from reelib.build.provenance import reelib_version
 from reelib.build.specs import ReportSpec
@@ -39,35 +38,6 @@ PROGRESS = ".progress.json"
 #: the build's progress lines (notebook errors still surface through papermill).
 KERNEL_ARGS = ["--IPKernelApp.log_level=CRITICAL"]
 ENGINES = ("inprocess", "kernel")
-
-
-@lru_cache(maxsize=2)
-def html_exporter(hide_code: bool = True):
-    """nbconvert's HTML exporter, built once per process (the worker parent warms it)."""
-    from nbconvert import HTMLExporter
-
-    exporter = HTMLExporter(exclude_input=hide_code, exclude_input_prompt=True,
-                            exclude_output_prompt=True)
-    exporter.log.setLevel("ERROR")  # its missing-alt warning: we fill the alt text below
-    return exporter
-
-
-def notebook_html(nb: nbformat.NotebookNode, *, hide_code: bool = True) -> str:
-    """The report page of an executed notebook (code hidden unless ``hide_code=False``)."""
-    for cell in nb.cells:  # papermill gives this cell a random id; the page must not change
-        if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
-            cell["id"] = "injected-parameters"
-    body, _ = html_exporter(hide_code).from_notebook_node(nb)
-    # nbconvert's template drops the alt text reelib.present.report puts in the output
-    # metadata and writes a placeholder instead; put the figure titles back, in order.
-    alts = [o.get("metadata", {}).get("image/png", {}).get("alt", "")
-            for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
-            if "image/png" in o.get("data", {})]
-    placeholder = 'alt="No description has been provided for this image"'
-    for alt in alts:
-        if alt and placeholder in body:
-            body = body.replace(placeholder, f'alt="{html.escape(alt)}"', 1)
-    return body
 
 
 def check_artefacts(spec: ReportSpec, staging: Path) -> None:
@@ -116,7 +86,8 @@ def recover_swaps(reports_dir: Path) -> list[str]:
     return restored
 
 
-def keep_failed(executed: Path, reports_dir: Path, name: str) -> Path | None:
+def keep_failed(executed: Path, reports_dir: Path, name: str,
+                spec: ReportSpec | None = None) -> Path | None:
     """Copy a failed executed notebook (and its page, code shown) to ``_failed/``."""
     if not executed.exists():
         return None
@@ -127,7 +98,11 @@ def keep_failed(executed: Path, reports_dir: Path, name: str) -> Path | None:
     write_bytes_atomic(kept, data)
     try:
         nb = nbformat.reads(data.decode("utf-8"), as_version=4)
-        write_text_atomic(kept.with_suffix(".html"), notebook_html(nb, hide_code=False))
+        context = page_context(spec or ReportSpec(name, Path(f"{name}.ipynb"), name))
+        context.update(title=f"{context['title']} (failed)",
+                       notebook_href=f"{name}.ipynb")
+        write_text_atomic(kept.with_suffix(".html"),
+                          notebook_html(nb, context, hide_code=False))
     except Exception:  # a half-written notebook: the .ipynb copy is what can be read
         pass
     return kept
@@ -175,7 +150,7 @@ def read_progress(staging: Path) -> str:
 
 
 def run_report(spec: ReportSpec, reports_dir: Path, code: str, *, engine: str = "inprocess",
-               timeout: float = 600.0) -> None:
+               timeout: float = 600.0, stamp: dict[str, str] | None = None) -> None:
     """Execute one report into staging, check it, then swap it in (see module doc)."""
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
@@ -212,7 +187,7 @@ def run_report(spec: ReportSpec, reports_dir: Path, code: str, *, engine: str = 
             if exc.ename == "KeyboardInterrupt" and not alarm.is_alive():
                 timed_out = True
             else:
-                kept = keep_failed(executed, reports_dir, spec.name)
+                kept = keep_failed(executed, reports_dir, spec.name, spec)
                 raise NotebookExecutionError(spec.name, spec.notebook.name, exc.cell_index,
                                              exc.ename, exc.evalue, kept,
                                              source=exc.source or "") from exc
@@ -220,7 +195,7 @@ def run_report(spec: ReportSpec, reports_dir: Path, code: str, *, engine: str = 
             alarm.cancel()
         if timed_out:
             where = read_progress(staging) or "an unknown cell"
-            kept = keep_failed(executed, reports_dir, spec.name)
+            kept = keep_failed(executed, reports_dir, spec.name, spec)
             raise ReportTimeoutError(
                 f"report {spec.name!r}: {spec.notebook.name} ran past its {timeout:.0f} s "
                 f"limit in {where}; stopped. "
@@ -229,14 +204,17 @@ def run_report(spec: ReportSpec, reports_dir: Path, code: str, *, engine: str = 
         try:
             check_artefacts(spec, staging)
         except MissingArtefactError:
-            keep_failed(executed, reports_dir, spec.name)
+            keep_failed(executed, reports_dir, spec.name, spec)
             raise
         nb = nbformat.read(executed, as_version=4)
-        write_text_atomic(staging / f"{spec.name}.html", notebook_html(nb))
+        context = page_context(spec, staging, stamp=stamp)
+        write_text_atomic(staging / f"{spec.name}.html", notebook_html(nb, context))
         (staging / PROGRESS).unlink(missing_ok=True)
         reads = json.loads((staging / "reads.json").read_text()) if (
             staging / "reads.json").exists() else {}
         manifest = {"report": spec.name, "title": spec.title, "notebook": spec.notebook.name,
+                    "description": spec.description, "adhoc": spec.adhoc,
+                    "needs": list(spec.needs),
                     "fingerprint": report_fingerprint(spec, reports_dir, code),
                     "reads": reads, "outputs": output_hashes(staging),
                     "reelib_version": reelib_version(), "engine": engine,

@@ -87,3 +87,23 @@ def stale_reason(spec: ReportSpec, reports_dir: Path, code: str,
     except (OSError, ValueError):
         return "its facts.json is unreadable"
     return None
+
+
+def adhoc_specs(reports_dir: Path, known: set[str]) -> list[ReportSpec]:
+    """Ad-hoc reports built earlier (``reelib build NAME -p ...``), from their manifests."""
+    out = []
+    if not reports_dir.is_dir():
+        return out
+    for folder in sorted(p for p in reports_dir.iterdir() if p.is_dir()):
+        manifest = read_manifest(folder) if folder.name not in known else None
+        if not manifest or not manifest.get("adhoc") or manifest.get("report") != folder.name:
+            continue
+        notebook = config.NOTEBOOKS_DIR / str(manifest.get("notebook", ""))
+        params = (manifest.get("fingerprint") or {}).get("parameters") or {}
+        out.append(ReportSpec(name=folder.name, notebook=notebook,
+                              title=str(manifest.get("title") or folder.name),
+                              parameters=params if isinstance(params, dict) else {},
+                              needs=tuple(manifest.get("needs") or ()),
+                              description=str(manifest.get("description") or ""),
+                              adhoc=True))
+    return out

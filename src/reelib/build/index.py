@@ -7,12 +7,12 @@ formatted from the recorded values, so nothing on the page is typed by hand.
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
 from pathlib import Path
 
 import jinja2
 
-from reelib.build.provenance import git_commit, package_versions
+from reelib.build.freshness import adhoc_specs
+from reelib.build.provenance import build_stamp, package_versions
 from reelib.files.atomic import write_text_atomic
 from reelib.present.numbers import format_fact
 from reelib.sources.registry import load_registry
@@ -44,6 +44,7 @@ def _report_entry(spec, result, reports_dir: Path) -> dict:
         "figures": [rel(p) for p in sorted((folder / "figures").glob("*.png"))],
         "tables": [rel(p) for p in sorted((folder / "tables").glob("*.csv"))],
         "parameters": json.dumps(spec.parameters, sort_keys=True) if spec.parameters else "",
+        "adhoc": spec.adhoc,
         "findings": [{"key": key, "label": f.get("label") or key, "text": format_fact(f),
                       "source": f.get("source", ""), "edition": f.get("edition", ""),
                       "caveats": f.get("caveats", "")}
@@ -51,19 +52,23 @@ def _report_entry(spec, result, reports_dir: Path) -> dict:
     }
 
 
-def write_index(reports_dir: Path, specs: list, results: list) -> Path:
+def write_index(reports_dir: Path, specs: list, results: list,
+                stamp: dict[str, str] | None = None) -> Path:
     """Render ``index.html`` for the reports in reports-file order."""
     by_name = {r.name: r for r in results}
+    specs = [s for s in specs if not s.adhoc]  # ad-hoc reports: from their folders, below
+    specs += adhoc_specs(reports_dir, {s.name for s in specs})
     entries = [_report_entry(s, by_name.get(s.name), reports_dir) for s in specs]
     sources = [{"id": s.id, "kind": s.kind, "publisher": s.publisher, "title": s.title,
                 "edition": s.edition, "licence": s.licence,
                 "link": s.link,
                 "files": [{"name": f.name, "sha256": f.sha256} for f in s.files]}
                for s in load_registry().values()]
+    stamp = stamp or build_stamp()
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES_DIR), autoescape=True)
     html = env.get_template("index.html").render(
-        reports=entries, sources=sources, packages=package_versions(), commit=git_commit(),
-        built_at=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        reports=entries, sources=sources, packages=package_versions(), commit=stamp["commit"],
+        built_at=stamp["built_at"],
         n_ok=sum(e["status"] in ("built", "up to date") for e in entries))
     out = reports_dir / "index.html"
     write_text_atomic(out, html)

@@ -7,32 +7,11 @@ import json
 from pathlib import Path
 from typing import Any
 
-from reelib import config
-from reelib.build.specs import ReportSpec
+from reelib.build.specs import ReportSpec, resolve_notebook  # noqa: F401 (re-exported)
 from reelib.exceptions import ParameterError
 
 _TYPES = {"int": int, "float": (int, float), "str": str, "bool": bool, "list": list,
           "dict": dict}
-
-
-def resolve_notebook(name: str | Path) -> Path:
-    """A notebook path from a path, a file name, a stem or its number ('06').
-
-    Raises ``ParameterError`` listing the notebooks when nothing (or several) match.
-    """
-    path = Path(name)
-    if path.is_file():
-        return path
-    notebooks = sorted(config.NOTEBOOKS_DIR.glob("[0-9][0-9]-*.ipynb"))
-    text = str(name).removesuffix(".ipynb")
-    hits = [p for p in notebooks if p.stem == text or p.name == path.name]
-    if not hits:
-        hits = [p for p in notebooks if p.stem.startswith(text + "-") or p.stem.startswith(text)]
-    if len(hits) == 1:
-        return hits[0]
-    listing = ", ".join(p.name for p in notebooks)
-    what = "matches several notebooks" if hits else "is not a notebook"
-    raise ParameterError(f"{name!r} {what}; give a path or one of: {listing}")
 
 
 def notebook_parameters(notebook: str | Path) -> dict[str, dict[str, Any]]:

@@ -5,6 +5,7 @@ it); it imports neither."""
 from __future__ import annotations
 
 import hashlib
+import os
 import platform
 import subprocess
 from importlib import metadata
@@ -15,6 +16,8 @@ from reelib import config
 PACKAGES = ("reelib", "pandas", "numpy", "pyarrow", "statsmodels", "scipy", "matplotlib",
             "seaborn", "pandera", "pooch", "country-converter", "papermill", "nbconvert",
             "nbval", "ipykernel")
+#: files whose change can change a report: code, reference tables, page templates
+CODE_SUFFIXES = (".py", ".yaml", ".csv", ".html", ".j2", ".css", ".json")
 #: The package's source folder (``src/reelib``).
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
 
@@ -24,7 +27,7 @@ def code_fingerprint() -> str:
     h = hashlib.sha256()
     pkg = PACKAGE_DIR
     for p in sorted(pkg.rglob("*")):
-        if p.suffix in (".py", ".yaml", ".csv", ".html") and "__pycache__" not in p.parts:
+        if p.suffix in CODE_SUFFIXES and "__pycache__" not in p.parts:
             h.update(str(p.relative_to(pkg)).encode())
             h.update(p.read_bytes())
     return h.hexdigest()
@@ -41,6 +44,22 @@ def git_commit() -> str:
         return sha + ("+dirty" if dirty else "")
     except (OSError, subprocess.CalledProcessError):
         return "unknown (not a git checkout)"
+
+
+def build_time() -> str:
+    """When this build ran ('YYYY-MM-DD HH:MM UTC'); ``SOURCE_DATE_EPOCH`` (seconds since
+    1970, the reproducible-builds convention) fixes it, so two builds can be compared."""
+    from datetime import datetime, timezone
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    when = (datetime.fromtimestamp(int(epoch), timezone.utc) if epoch.isdigit()
+            else datetime.now(timezone.utc))
+    return when.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def build_stamp() -> dict[str, str]:
+    """What every page of one build shows about it: its time and the checkout's commit."""
+    return {"built_at": build_time(), "commit": git_commit()}
 
 
 def reelib_version() -> str:

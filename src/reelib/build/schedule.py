@@ -36,7 +36,7 @@ from reelib.build.execute import (ENGINES, STAGING_DIR, keep_failed, read_progre
 from reelib.build.freshness import stale_reason
 from reelib.build.index import write_index
 from reelib.files.lock import build_lock
-from reelib.build.provenance import code_fingerprint
+from reelib.build.provenance import build_stamp, code_fingerprint
 from reelib.build.specs import (DEFAULT_TIMEOUT, ReportSpec, load_reports_file, order_specs,
                                 select_specs)
 from reelib.exceptions import ParameterError
@@ -95,16 +95,19 @@ def build_reports(names: list[str] | None = None, *, force: bool = False, jobs: 
                   reports_dir: Path | None = None, reports_file: Path | None = None,
                   engine: str = "inprocess", timeout: float | None = None,
                   wait_for_lock: float = 0.0, grace: float = workers.GRACE,
-                  echo=print) -> BuildResult:
+                  adhoc: list[ReportSpec] | None = None, echo=print) -> BuildResult:
     """Build the named reports (and what they need), or all; return what happened.
 
     ``timeout`` (seconds) applies to reports whose entry has no ``timeout`` of its own;
-    a report still running ``grace`` seconds after its timeout is killed.
+    a report still running ``grace`` seconds after its timeout is killed. ``adhoc`` are
+    reports outside the reports file (``specs.adhoc_spec``), built with what they need.
     """
     if engine not in ENGINES:
         raise ParameterError(f"engine must be one of {ENGINES}, got {engine!r}")
     reports_dir = Path(reports_dir or config.REPORTS_DIR)
-    all_specs = load_reports_file(reports_file)
+    all_specs = load_reports_file(reports_file) + list(adhoc or [])
+    if adhoc and not names:
+        names = [a.name for a in adhoc]
     specs = order_specs(select_specs(all_specs, names))
     with build_lock(reports_dir, wait=wait_for_lock):
         return _build_locked(specs, all_specs, reports_dir, force=force, jobs=max(1, jobs),
@@ -118,6 +121,7 @@ def _build_locked(specs: list[ReportSpec], all_specs: list[ReportSpec], reports_
     for name in recover_swaps(reports_dir):
         echo(f"restored the previous copy of {name} (a build was killed mid-swap)")
     code = code_fingerprint()
+    stamp = build_stamp()
     results: dict[str, ReportResult] = {}
     total = len(specs)
     started = time.perf_counter()
@@ -165,7 +169,7 @@ def _build_locked(specs: list[ReportSpec], all_specs: list[ReportSpec], reports_
                 limit = spec.timeout or timeout or DEFAULT_TIMEOUT
                 running[spec.name] = workers.start(workers.Job(
                     spec=spec, reports_dir=reports_dir, code=code, engine=engine,
-                    timeout=limit, grace=grace))
+                    timeout=limit, grace=grace, stamp=stamp))
             if not running:
                 continue
             done = workers.wait_any(list(running.values()),
@@ -196,16 +200,16 @@ def _build_locked(specs: list[ReportSpec], all_specs: list[ReportSpec], reports_
         for spec in pending:
             results[spec.name] = ReportResult(spec.name, "interrupted",
                                               error="the build was interrupted")
-        _finish_build(specs, all_specs, results, reports_dir, started, echo)
+        _finish_build(specs, all_specs, results, reports_dir, started, echo, stamp)
         raise KeyboardInterrupt from None
     finally:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
-    return _finish_build(specs, all_specs, results, reports_dir, started, echo)
+    return _finish_build(specs, all_specs, results, reports_dir, started, echo, stamp)
 
 
 def _finish_build(specs, all_specs, results, reports_dir: Path, started: float,
-                  echo) -> BuildResult:
+                  echo, stamp: dict[str, str]) -> BuildResult:
     ordered = [results[s.name] for s in specs if s.name in results]
     try:
         (reports_dir / STAGING_DIR).rmdir()  # only when empty: nothing else is running
@@ -213,7 +217,7 @@ def _finish_build(specs, all_specs, results, reports_dir: Path, started: float,
         pass
     for problem in collect_facts(reports_dir):
         echo(f"warning: {problem}")
-    write_index(reports_dir, all_specs, ordered)
+    write_index(reports_dir, all_specs, ordered, stamp=stamp)
     n_ok = sum(r.status in ("built", "up to date") for r in ordered)
     echo(f"{n_ok}/{len(specs)} report(s) ok in {time.perf_counter() - started:.0f} s; "
          f"open {reports_dir / 'index.html'}")

@@ -7,6 +7,9 @@ start with ``# NBVAL_CHECK_OUTPUT``: there the printed key numbers are kept, and
 ``tests/nbval/<report>.ipynb`` (for instance the price notebook for a second element).
 
 Run this after an intended change, read the diff of the printed numbers, and commit it.
+``python -m reelib.build.snapshots --filter`` is the git clean filter ``make hooks``
+installs: whatever a researcher's run leaves in a notebook, what is staged is the same
+stripped form.
 ``tests/test_snapshots.py`` checks the copies still match their notebook's code.
 """
 
@@ -26,26 +29,51 @@ NBVAL_DIR = config.PROJECT_ROOT / "tests" / "nbval"
 
 
 def strip_to_checked_outputs(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """Return a copy keeping only text outputs of checked cells, without run metadata."""
+    """A copy fit to commit: only the printed text of checked cells, no run metadata.
+
+    nbstripout does the stripping (outputs, execution counts, run metadata; cell ids are
+    kept); checked cells are marked ``keep_output`` so it keeps their printed text, and
+    get back the execution count nbval needs to compare them. The git filter (``make
+    hooks``) runs this same function, so a notebook saved after a run commits as this.
+    """
+    from nbstripout._utils import strip_output
+
     out = copy.deepcopy(nb)
+    checked = []
     for cell in out.cells:
         if "injected-parameters" in cell.metadata.get("tags", []):
             cell["id"] = "injected-parameters"  # papermill draws a random id: keep diffs quiet
-        cell.metadata.pop("papermill", None)
-        cell.metadata.pop("execution", None)
-        if cell.cell_type != "code":
-            continue
-        if cell.source.lstrip().startswith(CHECK_MARK):
-            cell.outputs = [o for o in cell.outputs if o.get("output_type") == "stream"
-                            and o.get("name") == "stdout"]
-            cell.execution_count = 1 if cell.outputs else None
+        if cell.cell_type == "code" and cell.source.lstrip().startswith(CHECK_MARK):
+            cell.metadata["keep_output"] = True
+            cell.outputs = [o for o in cell.get("outputs", []) if o.get("output_type") ==
+                            "stream" and o.get("name") == "stdout"]
+            checked.append(cell)
         else:
-            cell.outputs, cell.execution_count = [], None
-    out.metadata.pop("papermill", None)
+            cell.metadata.pop("keep_output", None)
+    strip_output(out, keep_output=False, keep_count=False, keep_id=True,
+                 extra_keys=["metadata.papermill", "cell.metadata.papermill",
+                             "cell.metadata.execution", "cell.metadata.collapsed",
+                             "cell.metadata.scrolled"])
+    for cell in checked:
+        for o in cell.outputs:
+            o.pop("metadata", None)
+        cell.execution_count = 1 if cell.outputs else None
     for key in list(out.metadata.get("language_info", {})):
         if key != "name":
             out.metadata["language_info"].pop(key)
     return out
+
+
+def git_filter(stdin=None, stdout=None) -> int:
+    """The ``clean`` filter git runs on a notebook being staged (``make hooks``)."""
+    text = (stdin or sys.stdin).read()
+    try:
+        nb = nbformat.reads(text, as_version=4)
+    except Exception:  # not a notebook we can read: stage it as it is
+        (stdout or sys.stdout).write(text)
+        return 0
+    (stdout or sys.stdout).write(nbformat.writes(strip_to_checked_outputs(nb)) + "\n")
+    return 0
 
 
 def _execute(notebook: Path, parameters: dict) -> nbformat.NotebookNode:
@@ -89,5 +117,7 @@ def code_cells(nb: nbformat.NotebookNode) -> list[str]:
 
 
 if __name__ == "__main__":  # pragma: no cover
+    if sys.argv[1:] == ["--filter"]:
+        sys.exit(git_filter())
     refresh()
     sys.exit(0)

@@ -9,6 +9,7 @@ have no cycle, and a wrongly shaped file is a ``RegistryError`` naming the entry
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ from typing import Any
 import yaml
 
 from reelib import config
-from reelib.exceptions import RegistryError, UnsafePathError
+from reelib.exceptions import ParameterError, RegistryError, UnsafePathError
 from reelib.files.paths import check_name, ensure_inside
 
 #: seconds a report may run when neither reports.yaml nor --timeout says otherwise
@@ -37,6 +38,7 @@ class ReportSpec:
     description: str = ""
     nbval: bool = False
     timeout: float | None = None
+    adhoc: bool = False  # built with ``reelib build NAME -p ...``; not in the reports file
 
 
 def _entry(entry: object, i: int, path: Path) -> ReportSpec:
@@ -134,6 +136,88 @@ def select_specs(specs: list[ReportSpec], names: list[str] | None) -> list[Repor
             wanted.add(n)
             stack.extend(by_name[n].needs)
     return [s for s in specs if s.name in wanted]
+
+
+def _slug(value: Any) -> str:
+    text = value if isinstance(value, str) else yaml.safe_dump(value, default_flow_style=True)
+    return re.sub(r"[^A-Za-z0-9.]+", "-", str(text)).strip("-.") or "x"
+
+
+def adhoc_spec(base: ReportSpec, overrides: dict[str, Any], *, name: str | None = None,
+               title: str | None = None) -> ReportSpec:
+    """A report run once with other parameters: ``base``'s notebook, parameters and needs,
+    with ``overrides`` on top, written under its own name (``prices-nd--element-Sm``
+    unless ``name`` is given) so it never replaces a report of the reports file."""
+    if not overrides:
+        raise RegistryError(f"an ad-hoc report of {base.name!r} needs at least one -p "
+                            "name=value")
+    auto = base.name + "--" + "--".join(f"{k}-{_slug(v)}" for k, v in overrides.items())
+    try:
+        name = check_name(name or auto[:120], "ad-hoc report name")
+    except UnsafePathError as exc:
+        raise RegistryError(str(exc)) from exc
+    shown = ", ".join(f"{k} = {v}" for k, v in overrides.items())
+    return ReportSpec(name=name, notebook=base.notebook,
+                      title=title or f"{base.title}: ad-hoc run with {shown}",
+                      parameters={**base.parameters, **overrides}, needs=base.needs,
+                      description=f"Ad-hoc run of {base.notebook.name} ({shown}), not in "
+                                  "the reports file.", timeout=base.timeout, adhoc=True)
+
+
+def resolve_notebook(name: str | Path) -> Path:
+    """A notebook path from a path, a file name, a stem or its number ('06').
+
+    Raises ``ParameterError`` listing the notebooks when nothing (or several) match.
+    """
+    path = Path(name)
+    if path.is_file():
+        return path
+    notebooks = sorted(config.NOTEBOOKS_DIR.glob("[0-9][0-9]-*.ipynb"))
+    text = str(name).removesuffix(".ipynb")
+    hits = [p for p in notebooks if p.stem == text or p.name == path.name]
+    if not hits:
+        hits = [p for p in notebooks if p.stem.startswith(text + "-") or p.stem.startswith(text)]
+    if len(hits) == 1:
+        return hits[0]
+    listing = ", ".join(p.name for p in notebooks)
+    what = "matches several notebooks" if hits else "is not a notebook"
+    raise ParameterError(f"{name!r} {what}; give a path or one of: {listing}")
+
+
+def base_spec(name: str, specs: list[ReportSpec]) -> ReportSpec:
+    """The report an ad-hoc run starts from: a report name, or a notebook (path, file name,
+    stem or number) run with its own defaults."""
+    for spec in specs:
+        if spec.name == name:
+            return spec
+    try:
+        notebook = resolve_notebook(name)
+    except ParameterError as exc:
+        raise RegistryError(f"{name!r} is neither a report in the reports file ("
+                            f"{', '.join(s.name for s in specs)}) nor a notebook: {exc}"
+                            ) from exc
+    return ReportSpec(name=notebook.stem, notebook=notebook, title=_heading(notebook))
+
+
+def _heading(notebook: Path) -> str:
+    """The notebook's first level-1 heading (its title), else its file stem."""
+    import json
+
+    try:
+        cells = json.loads(notebook.read_text(encoding="utf-8")).get("cells", [])
+    except (OSError, ValueError):
+        return notebook.stem
+    for cell in cells:
+        if cell.get("cell_type") == "markdown":
+            for line in "".join(cell.get("source", "")).splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip()
+    return notebook.stem
+
+
+def titles_of(names: list[str], path: Path | None = None) -> list[tuple[str, str]]:
+    """``(name, title)`` of the named reports, in the reports file's order."""
+    return [(s.name, s.title) for s in load_reports_file(path) if s.name in names]
 
 
 def needs_of(name: str, path: Path | None = None) -> list[str]:

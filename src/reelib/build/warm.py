@@ -36,7 +36,9 @@ import reelib.present.price_plots  # noqa: F401
 import reelib.present.report  # noqa: F401
 import reelib.present.summary  # noqa: F401
 import reelib.present.text  # noqa: F401
-from reelib.build import engine, execute
+import nbformat
+
+from reelib.build import engine, page
 
 
 def _warm() -> None:
@@ -51,7 +53,8 @@ def _warm() -> None:
         for fmt in ("png", "svg"):
             fig.savefig(io.BytesIO(), format=fmt)
         plt.close(fig)
-    execute.html_exporter()  # compiles nbconvert's templates once
+    # compile nbconvert's templates once
+    page.notebook_html(nbformat.v4.new_notebook(), {"title": "warm", "commit": "", "built_at": ""})
 
 
 matplotlib.rcdefaults()

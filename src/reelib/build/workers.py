@@ -72,6 +72,7 @@ class Job:
     engine: str
     timeout: float
     grace: float = GRACE
+    stamp: dict = field(default_factory=dict)  # the build's time and commit, for the page
 
 
 @dataclass
@@ -112,7 +113,7 @@ def _child(job: Job, conn: Connection) -> None:
         from reelib.exceptions import ReelibError
 
         run_report(job.spec, job.reports_dir, job.code, engine=job.engine,
-                   timeout=job.timeout)
+                   timeout=job.timeout, stamp=job.stamp)
         conn.send(("built", "", time.monotonic() - started))
     except ReelibError as exc:
         conn.send(("failed", f"{type(exc).__name__}: {exc}", time.monotonic() - started))

@@ -39,6 +39,9 @@ def results_table(outcomes: list[tuple[dict, Outcome]]) -> pd.DataFrame:
             "unit": c.get("unit", ""), "verdict": o.verdict,
             "is_proxy": c.get("comparability") == "proxy",
             "evidence": _evidence_text(current),
+            "claimed_text": _fmt(c.get("quantity"), c.get("unit", ""))
+            if c.get("quantity") is not None else "",
+            "evidence_text": _fmt(numeric[-1].value, numeric[-1].unit) if numeric else "",
             "evidence_value": numeric[-1].value if numeric else None,
             "evidence_source": numeric[-1].source if numeric else "",
             "evidence_edition": numeric[-1].edition if numeric else "",
@@ -53,6 +56,20 @@ def results_table(outcomes: list[tuple[dict, Outcome]]) -> pd.DataFrame:
         })
     df = pd.DataFrame(rows)
     return df.astype({"claimed": "Float64", "evidence_value": "Float64", "gap": "Float64"})
+
+
+#: the verdict table as a page shows it: values written with their units
+VERDICT_COLUMNS = {"claim_id": "claim_id", "kind": "kind", "claim": "claim", "verdict": "verdict",
+                   "is_proxy": "is_proxy", "claimed_text": "claimed", "evidence_text": "evidence",
+                   "evidence_source": "evidence_source", "evidence_edition": "evidence_edition",
+                   "judged_as_of": "judged_as_of", "revised_since": "revised_since",
+                   "inconsistency": "inconsistency"}
+
+
+def verdict_table(results: pd.DataFrame) -> pd.DataFrame:
+    """The claims table for a page: one row per claim, claimed and measured values written
+    with their units ('USD 1.20 billion', '70.0%'), the verdict and its evidence."""
+    return results.loc[:, list(VERDICT_COLUMNS)].rename(columns=VERDICT_COLUMNS)
 
 
 def verdicts_by_kind(results: pd.DataFrame) -> pd.DataFrame:

@@ -8,6 +8,12 @@ from __future__ import annotations
 
 import math
 
+#: count nouns a fact may carry as its unit, with their singular ("1 claim", "2 claims")
+SINGULAR = {"years": "year", "claims": "claim", "countries": "country", "partners": "partner",
+            "editions": "edition", "events": "event", "reports": "report", "months": "month",
+            "changes": "change", "dates": "date", "days": "day", "commodities": "commodity",
+            "quotes": "quote", "sources": "source"}
+
 
 def _missing(x) -> bool:
     if x is None:
@@ -48,6 +54,10 @@ def format_value(value, unit: str = "", decimals: int | None = None) -> str:
     ('71.1%', '380,000 t', 'not available')
     >>> format_value(1386613152, "USD"), format_value(-2.5, "pp", 1), format_value(3, "years")
     ('USD 1.39 billion', '-2.5 percentage points', '3 years')
+    >>> format_value(1, "claims"), format_value(1.0, "years", 0), format_value(2, "claims")
+    ('1 claim', '1 year', '2 claims')
+    >>> format_value(1950), format_value(1950, "t")
+    ('1950', '1,950 t')
     """
     if value is None or _missing(value):
         return "not available"
@@ -62,14 +72,16 @@ def format_value(value, unit: str = "", decimals: int | None = None) -> str:
     if unit == "USD" and abs(value) >= 1e6:
         scale, word = (1e9, "billion") if abs(value) >= 1e9 else (1e6, "million")
         return f"USD {value / scale:,.2f} {word}"
+    if not unit and decimals is None and float(value).is_integer() and 1000 <= value <= 2200:
+        return str(int(value))  # a calendar year (a count or amount would carry a unit)
     if decimals is not None:
         text = f"{value:,.{decimals}f}"
     elif value != 0 and abs(value) < 0.01:
         text = f"{value:.2g}"
     else:
         text = f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.2f}".rstrip("0").rstrip(".")
-    if unit in ("year", "years") and text == "1":
-        unit = "year"
+    if text == "1" and unit in SINGULAR:
+        unit = SINGULAR[unit]
     return f"{text} {unit}".strip()
 
 

@@ -6,6 +6,8 @@ edition named in every caption, log scales where series span orders of magnitude
 
 from __future__ import annotations
 
+import textwrap
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -38,7 +40,8 @@ def _thousands(ax, axis: str = "y") -> None:
 
 def add_caption(fig: Figure, text: str) -> None:
     """Write a source caption under the figure (left-aligned, wrapped)."""
-    fig.text(0.01, -0.02, text, ha="left", va="top", fontsize=8, color="#57606a", wrap=True)
+    fig.text(0.01, -0.02, text, ha="left", va="top", fontsize=9.5, color="#32383f",
+             wrap=True, linespacing=1.35)
 
 
 def plot_coverage_grid(grid: pd.DataFrame, *, caption: str) -> Figure:
@@ -294,7 +297,7 @@ def plot_claims(evidence: pd.DataFrame, *, title: str, caption: str) -> Figure:
     if "current_at_article" in d.columns:  # the evidence the verdict rests on
         d = d[d["current_at_article"].astype(bool)]
     labels = list(dict.fromkeys(d["claim_id"]))
-    fig, ax = plt.subplots(figsize=(10, 0.5 * len(labels) + 1.6))
+    fig, ax = plt.subplots(figsize=(10, 0.75 * len(labels) + 1.6))
     for i, cid in enumerate(labels[::-1]):
         g = d[d["claim_id"] == cid]
         ax.scatter([g["claimed"].iloc[0]], [i], marker="D", facecolors="white",
@@ -305,9 +308,9 @@ def plot_claims(evidence: pd.DataFrame, *, title: str, caption: str) -> Figure:
             ax.plot([r.claimed, r.value], [i, i + 0.12 * (j - (len(g) - 1) / 2)],
                     color="#bbbbbb", lw=1, zorder=2)
     names = d.drop_duplicates("claim_id").set_index("claim_id")["claim"]
-    short = {c: names[c] if len(names[c]) <= 60 else names[c][:58] + "…" for c in labels}
-    ax.set_yticks(range(len(labels)), [f"{c}: {short[c]}" for c in labels[::-1]],
-                  fontsize=8)
+    # the whole claim, wrapped: a label cut mid-sentence can change what it says
+    wrapped = {c: textwrap.fill(f"{c}: {names[c]}", 58) for c in labels}
+    ax.set_yticks(range(len(labels)), [wrapped[c] for c in labels[::-1]], fontsize=8.5)
     handles = [plt.Line2D([], [], marker="D", ls="", markerfacecolor="white",
                           markeredgecolor="#333333", label="claimed")] + [
         plt.Line2D([], [], marker="o", ls="", color=c, label=f"measured ({v})")

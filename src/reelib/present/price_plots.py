@@ -11,6 +11,35 @@ from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 from reelib.present.plots import add_caption
 
 _EVENT_COLORS = {"policy": "#c8102e", "trade": "#1f4e9c", "market": "#6a3d9a"}
+#: one colour per price source on every chart of a page (matched on the series label)
+SOURCE_COLORS = {"china domestic": "#c8102e", "komis": "#1f4e9c", "usgs": "#444444"}
+_OTHER_COLORS = ("#e69f00", "#009e73", "#cc79a7")
+
+
+def source_color(label: str, i: int = 0) -> str:
+    """The colour of a price source's series, the same on every chart ('KOMIS ...': blue).
+
+    >>> source_color("KOMIS FOB China (USD)"), source_color("China domestic (CNY)")
+    ('#1f4e9c', '#c8102e')
+    """
+    low = str(label).lower()
+    for key, color in SOURCE_COLORS.items():
+        if low.startswith(key) or f" {key}" in low:
+            return color
+    return _OTHER_COLORS[i % len(_OTHER_COLORS)]
+
+
+def _legend_below(ax, handles=None, labels=None, ncol: int = 2) -> None:
+    """A legend under the axes, where it cannot hide a line."""
+    args = (handles, labels) if handles is not None else ()
+    ax.legend(*args, fontsize=8.5, loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=ncol,
+              frameon=False)
+
+
+def _with_events(caption: str, events: pd.DataFrame) -> str:
+    """The caption, then the numbered events drawn (nothing when none is drawn)."""
+    legend = event_legend(events)
+    return f"{caption} Events: {legend}" if legend else caption
 
 
 def _log_money(ax) -> None:
@@ -71,9 +100,8 @@ def plot_annual_prices(annual: pd.DataFrame, yearend: pd.DataFrame | None,
     draw_events(ax, events, annual=True)
     ax.set(title=f"{element} oxide price, {'real' if real else 'nominal'}", ylabel=unit,
            xlabel="")
-    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=2,
-              frameon=False)
-    add_caption(fig, caption + " Events: " + event_legend(events))
+    _legend_below(ax)
+    add_caption(fig, _with_events(caption, events))
     return fig
 
 
@@ -89,8 +117,8 @@ def plot_long_run(series: pd.DataFrame, value: str, fitted: pd.DataFrame | None,
     _log_money(ax)
     draw_events(ax, events, annual=True)
     ax.set(title=title, ylabel=ylabel, xlabel="")
-    ax.legend(fontsize=8)
-    add_caption(fig, caption + " Events: " + event_legend(events))
+    _legend_below(ax)
+    add_caption(fig, _with_events(caption, events))
     return fig
 
 
@@ -99,22 +127,22 @@ def plot_monthly(monthly: dict[str, pd.DataFrame], events: pd.DataFrame, *, titl
     """Monthly mean prices of one or more sources (own axes per currency), with events."""
     fig, ax = plt.subplots(figsize=(10, 4.6))
     axes: dict = {}
-    colors = ["#c8102e", "#1f4e9c", "#e69f00"]
     for i, (label, m) in enumerate(monthly.items()):
         cur = m["currency"].iloc[0]
         if cur not in axes:
             axes[cur] = ax if not axes else ax.twinx()
             if axes[cur] is not ax:
                 axes[cur].grid(False)
-        axes[cur].plot(m["month"], m["price"], color=colors[i % 3], lw=1.5, label=label)
+        axes[cur].plot(m["month"], m["price"], color=source_color(label, i), lw=1.5,
+                       label=label)
         axes[cur].set_ylabel(f"{cur}/kg")
     lines = [ln for a in axes.values() for ln in a.get_lines()]
-    ax.legend(lines, [ln.get_label() for ln in lines], fontsize=8, loc="upper left")
+    _legend_below(ax, lines, [ln.get_label() for ln in lines])
     draw_events(ax, events, annual=False)
     ax.xaxis.set_major_locator(mdates.YearLocator())
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
     ax.set(title=title)
-    add_caption(fig, caption + " Events: " + event_legend(events))
+    add_caption(fig, _with_events(caption, events))
     return fig
 
 
@@ -124,12 +152,12 @@ def plot_volatility(vols: dict[str, pd.DataFrame], events: pd.DataFrame, *, wind
     fig, ax = plt.subplots(figsize=(10, 4.2))
     for i, (label, v) in enumerate(vols.items()):
         ax.plot(v["month"], v["vol_monthly_pct"], lw=1.6, label=label,
-                color=["#c8102e", "#1f4e9c"][i % 2])
+                color=source_color(label, i))
     draw_events(ax, events, annual=False)
     ax.set(title=f"Volatility: {window}-month rolling s.d. of monthly log returns",
            ylabel="% per month", xlabel="")
-    ax.legend(fontsize=8)
-    add_caption(fig, caption + " Events: " + event_legend(events))
+    _legend_below(ax)
+    add_caption(fig, _with_events(caption, events))
     return fig
 
 
@@ -156,7 +184,7 @@ def plot_forecast(fc: pd.DataFrame, *, title: str, caption: str, currency: str) 
     ax.fill_between(fut["month"], fut["lower"], fut["upper"], color="#1f4e9c", alpha=0.2,
                     label="95% prediction interval")
     ax.set(title=title, ylabel=f"{currency}/kg", xlabel="")
-    ax.legend(fontsize=8, loc="upper left")
+    _legend_below(ax, ncol=3)
     add_caption(fig, caption)
     return fig
 
@@ -185,8 +213,8 @@ def plot_break_search(path: pd.DataFrame, tests: pd.DataFrame, qlr: dict,
     shown = events[events["event_id"].isin(set(tested["event_id"]))]
     draw_events(ax, shown, annual=time == "year")
     ax.set(title=title, ylabel="F statistic", xlabel="", ylim=(0, None))
-    ax.legend(fontsize=8, loc="upper left")
-    add_caption(fig, caption + " Events: " + event_legend(shown))
+    _legend_below(ax, ncol=3)
+    add_caption(fig, _with_events(caption, shown))
     return fig
 
 
@@ -195,9 +223,9 @@ def plot_cross_source(cross: pd.DataFrame, *, base_year: int, caption: str) -> F
     fig, ax = plt.subplots(figsize=(10, 4.2))
     for i, (label, g) in enumerate(cross.groupby("series", sort=True)):
         ax.plot(g["year"], g["index"], marker="o", ms=4, lw=1.6, label=label,
-                color=["#1f4e9c", "#c8102e", "#e69f00"][i % 3])
+                color=source_color(label, i))
     ax.axhline(100, color="#999999", lw=0.8)
     ax.set(title=f"Sources compared as indices ({base_year} = 100)", ylabel="index", xlabel="")
-    ax.legend(fontsize=8)
+    _legend_below(ax, ncol=3)
     add_caption(fig, caption)
     return fig

@@ -11,7 +11,8 @@ figures and tables are only displayed. The report build passes a folder, and the
   source and edition -- the summary report and the index quote facts, never typed text;
 * every processed table the notebook loads through it (``rep.load_table("production")``)
   is listed in ``reads.json`` with its sha256, so the build knows what the report
-  depends on. The loader itself keeps no state; the report object does the recording.
+  depends on, and the sources of its rows (``source_id``) in ``sources.json``, which the
+  page's header cites. The loader itself keeps no state; the report object records.
 
 Creating a ``Report`` also sets the house style: deterministic matplotlib output, and
 DataFrames displayed as readable tables (``reelib.formatting``).
@@ -19,6 +20,7 @@ DataFrames displayed as readable tables (``reelib.formatting``).
 
 from __future__ import annotations
 
+import ast
 import json
 import math
 import os
@@ -32,8 +34,9 @@ from reelib.files.atomic import write_bytes_atomic, write_csv_atomic, write_text
 from reelib.files.hashing import sha256_file
 from reelib.present.numbers import format_fact
 from reelib.present.tables import show_tables_styled
-from reelib.present.text import fact_token
+from reelib.present.text import fact_token, source_ids
 from reelib.processed import store
+from reelib.exceptions import ParameterError
 from reelib.processed.domains import check_parameters
 from reelib.sources.registry import source_names
 
@@ -48,17 +51,70 @@ def source_of(df: pd.DataFrame | pd.Series) -> dict[str, str]:
     table); the source is named by the registry's short name. Pass it to ``Report.fact``:
     ``rep.fact("x", value, **source_of(rows))``.
     """
-    if isinstance(df, pd.Series):  # one row
-        df = df.to_frame().T
-    ids: list[str] = []
+    ids = source_ids(df)
     editions: list[str] = []
-    for suffix in ("", "_old", "_new"):
-        for col, out in ((f"source_id{suffix}", ids), (f"edition{suffix}", editions)):
-            if col in df.columns:
-                out.extend(v for v in pd.unique(df[col].dropna().astype(str)) if v not in out)
+    if isinstance(df, pd.Series):
+        df = df.to_frame().T
+    for col in ("edition", "edition_old", "edition_new"):
+        if col in df.columns:
+            editions.extend(v for v in pd.unique(df[col].dropna().astype(str))
+                            if v not in editions)
     if not ids:
         raise TypeError("source_of needs a frame with a source_id column")
     return {"source": source_names(ids), "edition": "; ".join(editions)}
+
+
+def _assigned(source: str, annotated: bool) -> list[str] | None:
+    """Top-level names a cell assigns (annotated ``x: int = 1`` or plain ``x = 1``), or
+    None when the cell is anything but such assignments and comments."""
+    try:
+        body = ast.parse(source).body
+    except SyntaxError:
+        return None
+    kind = ast.AnnAssign if annotated else ast.Assign
+    if not body or not all(isinstance(n, kind) for n in body):
+        return None
+    if annotated:
+        return [n.target.id for n in body if isinstance(n.target, ast.Name)]
+    return [t.id for n in body for t in n.targets if isinstance(t, ast.Name)]
+
+
+def unknown_injected_parameters(history: list[str]) -> tuple[list[str], list[str]]:
+    r"""(unknown, declared): names papermill injected (its ``# Parameters`` cell) that the
+    notebook's typed parameters cell does not declare, from the kernel's input history.
+
+    >>> unknown_injected_parameters(['element: str = "Nd"\nreport_dir: str = ""',
+    ...                              '# Parameters\nelment = "Sm"\n'])
+    (['elment'], ['element', 'report_dir'])
+    """
+    declared: list[str] | None = None
+    injected: list[str] = []
+    for source in history:
+        if not isinstance(source, str) or not source.strip():
+            continue
+        if source.lstrip().startswith("# Parameters"):
+            injected = _assigned(source, annotated=False) or []
+        elif (names := _assigned(source, annotated=True)) is not None:
+            declared = names
+    if declared is None:
+        return [], []
+    return [n for n in injected if n not in declared], declared
+
+
+def _check_injected_parameters() -> None:
+    """Refuse a papermill run that passed a parameter the notebook does not have (papermill
+    itself only warns and runs the defaults); ``reelib build`` checks before it starts."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover
+        return
+    shell = get_ipython()
+    if shell is None:
+        return
+    unknown, declared = unknown_injected_parameters(list(shell.user_ns.get("In") or []))
+    if unknown:
+        raise ParameterError(f"the notebook has no parameter(s) {unknown}; its parameters: "
+                             f"{', '.join(declared)} (see `reelib params`)")
 
 
 def configure_matplotlib() -> None:
@@ -83,6 +139,7 @@ class Report:
         """``parameters``: the notebook's parameters that name data (element, commodity,
         vintage, ...); they are checked against the processed tables first thing, so a
         run by papermill or in JupyterLab fails as clearly as ``reelib build`` would."""
+        _check_injected_parameters()
         check_parameters(parameters)
         # The build names the report (its folder) in the environment of its process; a
         # notebook run by hand keeps the name it gives.
@@ -92,6 +149,7 @@ class Report:
             self.dir = config.PROJECT_ROOT / self.dir
         self.facts: dict[str, dict[str, Any]] = {}
         self.reads: dict[str, str] = {}
+        self.sources: list[str] = []
         if self.dir is not None:
             for sub in ("figures", "tables"):
                 (self.dir / sub).mkdir(parents=True, exist_ok=True)
@@ -180,13 +238,19 @@ class Report:
         df = store.load_table(name)
         if self.writes:
             self.reads[name] = sha256_file(store.table_path(name))
+            for col in ("source_id", "source_id_old", "source_id_new"):
+                if col in df.columns:
+                    self.sources += [s for s in pd.unique(df[col].dropna().astype(str))
+                                     if s not in self.sources]
             self._flush()
         return df
 
     def _flush(self) -> None:
         if self.dir is None:
             return
+        # facts in the order the notebook states them: pages list key findings that way
         write_text_atomic(self.dir / "facts.json",
-                          json.dumps(self.facts, indent=2, sort_keys=True, default=str) + "\n")
+                          json.dumps(self.facts, indent=2, default=str) + "\n")
         write_text_atomic(self.dir / "reads.json",
                           json.dumps(self.reads, indent=2, sort_keys=True) + "\n")
+        write_text_atomic(self.dir / "sources.json", json.dumps(self.sources, indent=1) + "\n")

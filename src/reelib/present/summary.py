@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import html
+import re
+
 import pandas as pd
 
 from reelib.present.facts import fact, fact_field
@@ -63,3 +66,19 @@ def price_moves(facts: pd.DataFrame, reports: list[str]) -> pd.DataFrame:
             "report": r,
         })
     return pd.DataFrame(out)
+
+
+def report_links(reports: list[tuple[str, str]], facts: pd.DataFrame | None = None):
+    """A Markdown list linking each report's page (``[(name, title)]``, from the reports
+    file), with the number of facts it recorded. The names are checked plain names and
+    the titles are escaped: nothing from data becomes markup."""
+    from IPython.display import Markdown
+
+    lines = []
+    for name, title in reports:
+        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", name):
+            raise ValueError(f"not a report name: {name!r}")
+        n = int((facts["report"] == name).sum()) if facts is not None else None
+        count = f" ({n} recorded fact{'s' * (n != 1)})" if n is not None else ""
+        lines.append(f"- [{html.escape(title)}](../{name}/{name}.html){count}")
+    return Markdown("\n".join(lines))

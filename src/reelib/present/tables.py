@@ -13,12 +13,89 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 
 import numpy as np
 import pandas as pd
 from pandas.io.formats.style import Styler
 
 MAX_ROWS = 60  # longer tables show their first and last rows (the CSV has them all)
+
+#: column-name endings that are units, longest first: ``price_usd_per_kg`` -> "Price (USD/kg)"
+UNIT_SUFFIXES = (("_pct_per_month", "% a month"), ("_pct_per_year", "% a year"),
+                 ("_usd_per_kg", "USD/kg"), ("_cny_per_kg", "CNY/kg"), ("_usd_per_t", "USD/t"),
+                 ("_pct", "%"), ("_pp", "percentage points"), ("_kt", "kt"), ("_t", "t"),
+                 ("_usd", "USD"), ("_years", "years"), ("_months", "months"),
+                 ("_iso3", "ISO3"))
+#: words written in capitals or with symbols in a header
+ACRONYMS = {"hhi": "HHI", "cr1": "CR1", "cr3": "CR3", "usd": "USD", "iso3": "ISO3",
+            "reo": "REO", "hs": "HS", "ci": "CI", "id": "ID", "mape": "MAPE", "qlr": "QLR",
+            "ets": "ETS", "hac": "HAC", "chi2": "χ²", "ar1": "AR(1)", "mcs": "MCS",
+            "usgs": "USGS", "iea": "IEA", "p": "p", "f": "F", "n": "n", "us": "U.S.",
+            "cny": "CNY", "fob": "FOB", "top3": "top-3", "rp": "R/P"}
+#: whole names a rule would say badly
+LABELS = {"rp_years": "Reserves / production (years)", "abs_change": "Absolute change",
+          "rel_change_pct": "Relative change (%)", "value_raw": "Value as printed",
+          "source_id": "Source", "claim_id": "Claim", "event_id": "Event",
+          "pct_estimated": "Estimated (%)", "hhi_lower": "HHI, lower bound",
+          "hhi_upper": "HHI, upper bound", "p_value": "p-value", "trend_p_value": "Trend p-value",
+          "top3_share_pct": "Top-3 share (%)", "source_id_new": "Source (new)",
+          "source_id_old": "Source (old)", "reserves_is_lower_bound": "Reserves a lower bound?",
+          "world_reserves_is_lower_bound": "World reserves a lower bound?",
+          "holm_p": "Holm-adjusted p-value"}
+_SNAKE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)+$")
+
+
+def column_label(name: object) -> object:
+    """A table header for a tidy column name: words, acronyms, the unit in brackets.
+
+    >>> [column_label(c) for c in ("latest_usd_per_kg", "wald_hac_chi2", "china_share_pct",
+    ...                            "n_countries", "edition_new", "is_proxy", "MCS 2024")]
+    ['Latest (USD/kg)', 'Wald HAC χ²', 'China share (%)', 'Countries (n)', 'Edition (new)', \
+'Proxy?', 'MCS 2024']
+    """
+    if not isinstance(name, str) or name != name.lower() or " " in name:
+        return name  # already a label (a pivoted edition, a country)
+    if name in LABELS:
+        return LABELS[name]
+    stem, unit, qualifier, question = name, "", "", False
+    for suffix, text in UNIT_SUFFIXES:
+        if stem.endswith(suffix) and stem != suffix.lstrip("_"):
+            stem, unit = stem[: -len(suffix)], text
+            break
+    for end in ("_new", "_old", "_lower", "_upper"):
+        if stem.endswith(end):
+            stem, qualifier = stem[: -len(end)], end[1:]
+            break
+    if stem.startswith("is_"):
+        stem, question = stem[3:], True
+    if stem.startswith("n_"):
+        stem, unit = stem[2:], unit or "n"
+    words = [ACRONYMS.get(w, w) for w in stem.split("_") if w]
+    if len(words) > 1 and words[-1] == "p":
+        words[-1] = "p-value"
+    text = " ".join(words)
+    if words and stem.split("_")[0] not in ACRONYMS:
+        text = text[:1].upper() + text[1:]
+    brackets = ", ".join(b for b in (qualifier, unit) if b)
+    return text + ("?" if question else "") + (f" ({brackets})" if brackets else "")
+
+
+def category_text(value: object) -> object:
+    """A snake_case category value as words ('lower_bound' -> 'lower bound'); else as is."""
+    if isinstance(value, str) and _SNAKE.match(value):
+        return value.replace("_", " ")
+    return value
+
+
+def _is_category(name: object, values: pd.Series) -> bool:
+    """A text column of snake_case codes that read as words (not ids, not free text)."""
+    if not isinstance(name, str) or name == "id" or name.endswith(("_id", "_ids", "slug")):
+        return False
+    texts = values.dropna()
+    texts = texts[texts.map(lambda v: isinstance(v, str))]
+    return bool(len(texts)) and bool(texts.map(lambda v: bool(_SNAKE.match(v))).any()) and \
+        bool(texts.str.len().max() <= 40)
 
 
 def _is_year(name: str) -> bool:
@@ -99,6 +176,15 @@ def style_table(df: pd.DataFrame, *, max_rows: int = MAX_ROWS) -> Styler:
         if years.any() and plain:
             styler = styler.format("{:.0f}", subset=pd.IndexSlice[years, plain], na_rep="",
                                    escape="html")
+    flags = [c for c in df.columns if pd.api.types.is_bool_dtype(df[c])]
+    if flags:  # a flag reads yes/no, not True/False
+        styler = styler.format(lambda v: "" if pd.isna(v) else ("yes" if v else "no"),
+                               subset=flags)
+    categories = [c for c in df.columns if _is_category(c, shown[c])]
+    if categories:
+        styler = styler.format(category_text, subset=categories, na_rep="", escape="html")
+    if not isinstance(df.columns, pd.MultiIndex):
+        styler = styler.relabel_index([column_label(c) for c in df.columns], axis="columns")
     if _is_row_numbers(df.index):
         styler = styler.hide(axis="index")
     text = [c for c in df.columns if not pd.api.types.is_numeric_dtype(df[c])

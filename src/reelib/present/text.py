@@ -16,6 +16,7 @@ from reelib.analysis.prices.breaks import EventTest
 from reelib.analysis.prices.trend import TrendResult
 from reelib.present.numbers import (fmt_num, fmt_p, fmt_pct, fmt_range,  # noqa: F401
                                     format_fact, format_value)
+from reelib.sources.registry import load_registry
 
 
 _LINK = re.compile(r"\]\s*\(")
@@ -54,6 +55,43 @@ def say(text: str):
     from IPython.display import Markdown
 
     return Markdown(inert(text))
+
+
+# --- citations ---------------------------------------------------------------------------
+
+def source_ids(df: pd.DataFrame | pd.Series) -> list[str]:
+    """The source ids of ``df``'s rows (``source_id`` and the ``_old``/``_new`` pairs of
+    the revisions table), distinct, in order of appearance."""
+    if isinstance(df, pd.Series):  # one row
+        df = df.to_frame().T
+    ids: list[str] = []
+    for col in ("source_id", "source_id_old", "source_id_new"):
+        if col in df.columns:
+            ids.extend(v for v in pd.unique(df[col].dropna().astype(str)) if v not in ids)
+    return ids
+
+
+def cite(*frames: pd.DataFrame | pd.Series, note: str = "") -> str:
+    """A figure's source line with full citations of the rows it draws, then ``note``.
+
+    Each source is cited as publisher, title (edition), from the registry (the title
+    without its descriptive gloss; the index page has the full entry); sources of one
+    publisher are grouped and follow the registry's order, so every caption of a page
+    cites them alike. Never a file path.
+    """
+    wanted = {sid for df in frames for sid in source_ids(df)}
+    registry = load_registry()
+    unknown = sorted(wanted - set(registry))
+    if unknown:
+        raise KeyError(f"unknown source id(s) {unknown}; see data/raw/registry.yaml")
+    groups: dict[str, list[str]] = {}
+    for sid, src in registry.items():
+        if sid in wanted:
+            title = re.split(r" \(|: ", src.title, maxsplit=1)[0]  # the title, not its gloss
+            groups.setdefault(src.publisher, []).append(f"{title} ({src.edition})")
+    parts = [f"{publisher}, {'; '.join(titles)}" for publisher, titles in groups.items()]
+    head = ("Sources: " if len(wanted) > 1 else "Source: ") + ". ".join(parts) + "."
+    return f"{head} {note}".strip() if parts else note
 
 
 # --- sentences about statistics ---------------------------------------------------------
@@ -105,6 +143,16 @@ def describe_event(test: EventTest, what: str = "", unit: str = "year") -> str:
             f"after. Reading: *{test.verdict}*.")
 
 
+def _period(value) -> str:
+    """A year as '1961' (never '1961.0'), a month as '2022-03'."""
+    if (isinstance(value, (int, float)) and not isinstance(value, bool)
+            and float(value).is_integer()):
+        return str(int(value))
+    if hasattr(value, "strftime"):
+        return value.strftime("%Y-%m")
+    return str(value)[:7]
+
+
 def describe_largest_change(series: pd.DataFrame, value: str, time: str = "year",
                             trend: TrendResult | None = None) -> str:
     """The largest single period-to-period change, and how much it moves the average."""
@@ -118,7 +166,7 @@ def describe_largest_change(series: pd.DataFrame, value: str, time: str = "year"
     before = series.dropna(subset=[value]).sort_values(time)[time]
     start = before[before < big[time]].max()
     share = 100 * (math.exp(float(big["log_change"])) - 1)
-    text = (f"The largest single change is {str(start)[:7]} to {str(big[time])[:7]} "
+    text = (f"The largest single change is {_period(start)} to {_period(big[time])} "
             f"({share:+.0f}%)")
     if trend is not None and trend.n > 1 and i >= 0:
         k = trend.periods_per_year

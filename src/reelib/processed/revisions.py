@@ -140,12 +140,12 @@ def compute_revisions(production: pd.DataFrame, reserves: pd.DataFrame,
     q = _pairs(pr, ["element", "measure", "year"]).assign(table="prices_annual")
     out = pd.concat([p, r, q], ignore_index=True)
     columns = ["table", "commodity", "measure", "series", "country_iso3", "country", "year",
-               "year_old", "edition_old", "edition_new", "source_id_old", "source_id_new", "value_old",
-               "value_new", "unit", "qualifier_old", "qualifier_new", "abs_change",
+               "year_old", "edition_old", "edition_new", "source_id_old", "source_id_new",
+               "value_old", "value_new", "unit", "qualifier_old", "qualifier_new", "abs_change",
                "rel_change_pct", "change_kind", "basis_old", "basis_new", "detail"]
     dtypes = {c: "string" for c in columns}
-    dtypes.update({"year": "Int64", "year_old": "Int64", "value_old": "Float64", "value_new": "Float64",
-                   "abs_change": "Float64", "rel_change_pct": "Float64"})
+    dtypes.update({"year": "Int64", "year_old": "Int64", "value_old": "Float64",
+                   "value_new": "Float64", "abs_change": "Float64", "rel_change_pct": "Float64"})
     out = out.loc[:, columns].astype(dtypes)
     for c in ("series", "country_iso3", "basis_old", "basis_new", "detail"):
         out[c] = out[c].fillna("")

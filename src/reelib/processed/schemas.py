@@ -34,7 +34,7 @@ def _quantity_table(value: str) -> dict[str, pa.Column]:
     return {
         **_PROVENANCE,
         "commodity": _col(S), "measure": _col(S), "country": _col(S),
-        "country_iso3": _ISO, "entity": _ENTITY,
+        "country_published": _col(S), "country_iso3": _ISO, "entity": _ENTITY,
         "year": _col(INT, pa.Check.in_range(1900, 2030)),
         value: _col(F, _NONNEG, nullable=True),
         value.replace("_t", "_low_t"): _col(F, _NONNEG, nullable=True),
@@ -98,7 +98,8 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
         error="every row has a CNY or a USD price")),
     "trade": pa.DataFrameSchema({
         "source_id": _col(S), "edition": _col(S), "file": _col(S), "reporter_iso3": _ISO,
-        "reporter": _col(S), "partner": _col(S), "partner_code_source": _col(S),
+        "reporter": _col(S), "partner": _col(S), "partner_published": _col(S),
+        "partner_code_source": _col(S),
         "partner_iso3": _ISO, "partner_entity": _ENTITY,
         "flow": _col(S, pa.Check.isin(["import", "export"])), "hs_code": _col(S),
         "hs_description": _col(S), "classification": _col(S),
@@ -113,7 +114,7 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
     "supply_stages": pa.DataFrameSchema({
         "source_id": _col(S), "edition": _col(S), "file": _col(S), "mineral": _col(S),
         "stage": _col(S, pa.Check.isin(["mining", "refining"])), "country": _col(S),
-        "country_iso3": _ISO, "entity": _ENTITY,
+        "country_published": _col(S), "country_iso3": _ISO, "entity": _ENTITY,
         "year": _col(INT, pa.Check.in_range(2020, 2050)),
         "scenario": _col(S, pa.Check.isin(["reported", "base case"])),
         "production_kt": _col(F, _NONNEG, nullable=True),

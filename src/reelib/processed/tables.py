@@ -14,7 +14,7 @@ import pandas as pd
 
 from reelib.exceptions import RegistryError, UnparseableValueError
 from reelib.readers import shapes as obs
-from reelib.reference.countries import harmonise_countries
+from reelib.reference.countries import harmonise_countries, with_display_names
 from reelib.sources.registry import edition_dates
 
 
@@ -89,9 +89,9 @@ def _quantity_table(observations: pd.DataFrame, statistic: str, value: str) -> p
         "is_lower_bound": rows["qualifier"].eq("lower_bound"),
         "caveats": caveats(rows["notes"], rows["qualifier"], rows["is_estimate"]),
     })
-    out = add_edition_published(out)
+    out = with_display_names(add_edition_published(out))
     columns = ["source_id", "edition", "edition_published", "file", "source_row", "commodity",
-               "measure", "country", "country_iso3", "entity", "year", value,
+               "measure", "country", "country_published", "country_iso3", "entity", "year", value,
                value.replace("_t", "_low_t"), value.replace("_t", "_high_t"), "qualifier",
                "value_raw", "unit_original", "basis", "is_estimate", "is_reported", "is_revised",
                "is_rounded", "is_withheld", "is_zero", "is_lower_bound", "caveats", "notes",
@@ -132,7 +132,9 @@ def build_trade(trade: pd.DataFrame) -> pd.DataFrame:
     """Trade by partner with ISO3 partner codes (``partner_iso3``, ``partner_entity``)."""
     out = harmonise_countries(trade, "partner", file="trade", row_column=None).rename(
         columns={"country_iso3": "partner_iso3", "entity": "partner_entity"})
+    out = with_display_names(out, "partner", iso3="partner_iso3", entity="partner_entity")
     cols = list(trade.columns)
+    cols.insert(cols.index("partner") + 1, "partner_published")
     cut = cols.index("partner_code_source") + 1
     order = cols[:cut] + ["partner_iso3", "partner_entity"] + cols[cut:]
     out = out.loc[:, order].astype({"partner_entity": "string"})
@@ -142,9 +144,11 @@ def build_trade(trade: pd.DataFrame) -> pd.DataFrame:
 
 def build_supply_stages(supply: pd.DataFrame) -> pd.DataFrame:
     """IEA supply by stage with ISO3 country codes."""
-    out = harmonise_countries(supply, "country", file="iea.json", row_column=None)
+    out = with_display_names(harmonise_countries(supply, "country", file="iea.json",
+                                                 row_column=None))
     cols = list(supply.columns)
-    order = cols[: cols.index("country") + 1] + ["country_iso3", "entity"] + cols[
+    order = cols[: cols.index("country") + 1] + ["country_published", "country_iso3",
+                                                  "entity"] + cols[
         cols.index("country") + 1:]
     return out.loc[:, order].astype({"entity": "string"}).sort_values(
         ["mineral", "stage", "year", "country"], kind="mergesort").reset_index(drop=True)

@@ -100,6 +100,24 @@ def display_name(iso3: str) -> str:
     return short if isinstance(short, str) else iso3
 
 
+def with_display_names(df: pd.DataFrame, column: str = "country", *,
+                       iso3: str = "country_iso3", entity: str = "entity") -> pd.DataFrame:
+    """Name every country the one way reports show it, keeping the source's spelling.
+
+    ``column`` becomes ``display_name(iso3)`` on country rows ('Burma', 'Myanmar (Burma)'
+    -> 'Myanmar'); the name as published moves to ``<column>_published`` beside it.
+    Aggregates ('World total (rounded)', 'Other countries') keep their published labels.
+    """
+    published = df[column].astype("string")
+    is_country = df[entity].astype("string").eq("country").fillna(False)
+    shown = published.where(~is_country, df[iso3].astype("string").map(
+        lambda code: display_name(code) if isinstance(code, str) else code))
+    out = df.assign(**{column: shown.astype("string"), f"{column}_published": published})
+    cols = [c for c in df.columns]
+    cols.insert(cols.index(column) + 1, f"{column}_published")
+    return out.loc[:, cols]
+
+
 def harmonise_countries(df: pd.DataFrame, column: str = "country", *,
                         file: str | Path = "<table>", row_column: str | None = "source_row"
                         ) -> pd.DataFrame:

@@ -6,7 +6,8 @@ import pytest
 
 from reelib import config
 from reelib.build.specs import load_reports_file
-from reelib.build.snapshots import CHECK_MARK, NBVAL_DIR, code_cells
+from reelib.build.snapshots import (CHECK_MARK, NBVAL_DIR, code_cells, git_filter,
+                                    strip_to_checked_outputs)
 
 NOTEBOOKS = sorted(config.NOTEBOOKS_DIR.glob("[0-9][0-9]-*.ipynb"))
 
@@ -24,6 +25,39 @@ def test_notebook_is_thin_and_checks_key_numbers(path):
     assert checked, "at least one cell must print key numbers for nbval"
     assert all(c.outputs for c in checked), "run `make snapshots` to record key numbers"
     assert not any(c.outputs for c in code if c not in checked), "outputs belong in reports/"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS + sorted(NBVAL_DIR.glob("*.ipynb")),
+                         ids=lambda p: p.name)
+def test_committed_notebook_is_in_the_form_the_git_filter_stages(path):
+    text = path.read_text(encoding="utf-8")
+    stripped = nbformat.writes(strip_to_checked_outputs(nbformat.reads(text, as_version=4)))
+    assert stripped + "\n" == text, (
+        f"{path.name} carries outputs, counts or run metadata: run `make hooks` and "
+        "`git add` it again (or `make snapshots`)")
+
+
+def test_the_filter_keeps_only_the_checked_numbers_of_a_run_notebook():
+    import io
+
+    nb = nbformat.read(NOTEBOOKS[0], as_version=4)
+    for i, cell in enumerate(c for c in nb.cells if c.cell_type == "code"):
+        cell.execution_count = i + 7
+        cell.metadata["execution"] = {"iopub.status.busy": "2026-01-01T00:00:00"}
+        cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=f"{i}\n"),
+                        nbformat.v4.new_output("display_data", data={"image/png": "AAAA"})]
+    nb.metadata["papermill"] = {"duration": 1.0}
+    out = io.StringIO()
+    git_filter(io.StringIO(nbformat.writes(nb)), out)
+    staged = nbformat.reads(out.getvalue(), as_version=4)
+    assert "papermill" not in staged.metadata
+    for cell in (c for c in staged.cells if c.cell_type == "code"):
+        assert "execution" not in cell.metadata
+        if cell.source.lstrip().startswith(CHECK_MARK):
+            assert [o.output_type for o in cell.outputs] == ["stream"]
+            assert cell.execution_count == 1 and cell.metadata["keep_output"]
+        else:
+            assert cell.outputs == [] and cell.execution_count is None
 
 
 

@@ -34,9 +34,16 @@ class TestBuildProduction:
         df = _obs(country=["China", "Burma", "World total"], value=[0.0, None, 10.0],
                   qualifier=["zero", "withheld", "lower_bound"])
         out = tables.build_production(df).set_index("country")
-        assert out.loc["China", "is_zero"] and out.loc["Burma", "is_withheld"]
+        assert out.loc["China", "is_zero"] and out.loc["Myanmar", "is_withheld"]
         assert out.loc["World total", "is_lower_bound"]
         assert out.loc["World total", "entity"] == "world"
+
+    def test_one_display_name_per_country_and_the_published_one_kept(self):
+        df = _obs(country=["Burma", "Myanmar (Burma)", "World total"], value=[1.0, 2.0, 3.0],
+                  year=[2023, 2024, 2024])
+        out = tables.build_production(df)
+        assert out["country"].tolist() == ["Myanmar", "Myanmar", "World total"]
+        assert out["country_published"].tolist() == ["Burma", "Myanmar (Burma)", "World total"]
 
     def test_unknown_edition_has_no_publication_date(self):
         with pytest.raises(RegistryError, match="no publication date"):
