@@ -2,7 +2,8 @@
 
     reelib fetch [SOURCE_ID ...]   materialise data/raw from the mirror or the URLs
     reelib clean                   build and validate data/processed
-    reelib data                    fetch + clean
+    reelib data                    fetch + clean (the clean is skipped when data/processed
+                                   is current: raw files, registry and code unchanged)
     reelib build [REPORT ...]      fetch + clean + every report (or the named ones)
     reelib build NAME -p k=v ...   an ad-hoc report: report NAME (or notebook NAME) run
                                    with other parameters, written under its own name
@@ -51,7 +52,15 @@ def _cmd_clean(args: argparse.Namespace) -> None:
 
 
 def _cmd_data(args: argparse.Namespace) -> None:
+    """fetch, then clean unless data/processed is current (decided without pandas)."""
+    from reelib.processed.freshness import stale_reason
+
     _cmd_fetch(argparse.Namespace(source_ids=[], offline=args.offline))
+    reason = stale_reason()
+    if reason is None and not getattr(args, "force_clean", False):
+        print(f"clean: {config.PROCESSED_DIR} is up to date (raw files, registry and "
+              "cleaning code unchanged)")
+        return
     _cmd_clean(args)
 
 
@@ -180,13 +189,17 @@ def parser() -> argparse.ArgumentParser:
     s.set_defaults(func=_cmd_fetch)
     s = sub.add_parser("clean", help="build and validate data/processed")
     s.set_defaults(func=_cmd_clean)
-    s = sub.add_parser("data", help="fetch + clean")
+    s = sub.add_parser("data", help="fetch + clean (skipped when nothing changed)")
     s.add_argument("--offline", action="store_true", help="use the mirror only, never download")
+    s.add_argument("--force-clean", action="store_true",
+                   help="clean even if data/processed is up to date")
     s.set_defaults(func=_cmd_data)
     s = sub.add_parser("build", help="fetch + clean + reports")
     s.add_argument("reports", nargs="*", help="report names from notebooks/reports.yaml")
     s.add_argument("--force", action="store_true", help="rebuild reports even if unchanged")
     s.add_argument("--skip-data", action="store_true", help="do not fetch and clean first")
+    s.add_argument("--force-clean", action="store_true",
+                   help="clean even if data/processed is up to date")
     s.add_argument("--offline", action="store_true", help="use the mirror only, never download")
     s.add_argument("-j", "--jobs", type=int, default=2, help="reports run in parallel")
     s.add_argument("--timeout", type=_positive, default=None,

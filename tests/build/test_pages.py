@@ -47,7 +47,10 @@ def test_page_names_its_subject_and_links_back(spec):
     assert 'href="../index.html"' in page
     assert re.search(r"Built \d{4}-\d\d-\d\d \d\d:\d\d UTC", page)
     assert re.search(r"commit <code>[0-9a-f]{7,}", page) or "not a git checkout" in page
-    assert "<script" not in page  # no MathJax, no require.js: a '$' stays a dollar sign
+    # no MathJax, no require.js (a '$' stays a dollar sign); a sortable table's page has
+    # one inline script, nothing loaded from elsewhere
+    assert "<script src" not in page and "<script type" not in page
+    assert page.count("<script") == (1 if "reelib-sortable" in page else 0)
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.name)
@@ -113,3 +116,12 @@ def test_summary_links_every_report_it_reads():
     summary = next(s for s in SPECS if s.name == "summary")
     for name in summary.needs:
         assert f'href="../{name}/{name}.html"' in page, name
+
+
+def test_the_atlas_links_every_commodity_report_and_sorts():
+    page = _page("critical-minerals-atlas")
+    links = re.findall(r'<a href="\.\./(shares-[a-z0-9-]+)/\1\.html">', page)
+    assert len(set(links)) >= 70
+    for name in links:
+        assert (REPORTS / name / f"{name}.html").exists(), name
+    assert "reelib-sortable" in page and page.count("<script") == 1

@@ -217,3 +217,104 @@ def summarise_year(shares: pd.DataFrame, conc: pd.DataFrame, year: int,
         "cr3_pct": float(c0["cr3_pct"]), "hhi_lower": float(c0["hhi_lower"]),
         "hhi_upper": float(c0["hhi_upper"]), "remainder_pct": float(c0["remainder_pct"]),
     }
+
+
+#: above this relative gap between the two compilers' China figures, a year is listed
+COMPILER_GAP_PCT = 10.0
+
+
+def long_china_share(production: pd.DataFrame, compilers: pd.DataFrame,
+                     commodity: str = "Rare earths",
+                     measure: str = "Mine production") -> pd.DataFrame:
+    """China's share of world production over every year a source covers it.
+
+    Primary USGS editions wherever they give China and the world for a year (the newest
+    edition per year, as ``long_run_share``); before that, the secondary compilation of
+    the newest MCS value per year (``production_compilers``, compiler USGS). Columns: year,
+    china_t, world_t, china_share_pct, basis ('primary' or 'secondary'), edition,
+    source_id, caveats (of the primary China row), is_seam (first year of a new source).
+    """
+    try:
+        primary = long_run_share(production, "CHN", commodity, measure)
+    except SelectionError:  # China produces none of it (or the edition gives no value)
+        primary = pd.DataFrame(columns=["year", "value", "world_t", "share_pct", "edition",
+                                        "source_id"])
+    china_rows = production[(production["commodity"] == commodity)
+                            & (production["measure"] == measure)
+                            & (production["country_iso3"] == "CHN")]
+    caveat = china_rows.set_index(["year", "edition"])["caveats"]
+    out = [pd.DataFrame({
+        "year": primary["year"].astype("Int64"), "china_t": primary["value"],
+        "world_t": primary["world_t"], "china_share_pct": primary["share_pct"],
+        "basis": "primary", "edition": primary["edition"], "source_id": primary["source_id"],
+        "caveats": [str(caveat.get((y, e), "")) for y, e in
+                    zip(primary["year"], primary["edition"])],
+    })]
+    first = int(primary["year"].min()) if len(primary) else 10_000
+    mine = compilers[(compilers["commodity"] == commodity) & (compilers["measure"] == measure)]
+    usgs = mine[(mine["compiler"] == "USGS") & (mine["year"] < first)]
+    if len(usgs):
+        wide = usgs.pivot_table(index="year", columns="country_iso3", values="production_t",
+                                aggfunc="first")
+        meta = usgs.drop_duplicates("year").set_index("year")
+        out.insert(0, pd.DataFrame({
+            "year": wide.index.astype("int64"), "china_t": wide["CHN"].to_numpy(),
+            "world_t": wide["WLD"].to_numpy(),
+            "china_share_pct": (100 * wide["CHN"] / wide["WLD"]).to_numpy(),
+            "basis": "secondary", "edition": meta.loc[wide.index, "edition"].to_numpy(),
+            "source_id": meta.loc[wide.index, "source_id"].to_numpy(), "caveats": "",
+        }))
+    df = pd.concat(out, ignore_index=True).sort_values("year").reset_index(drop=True)
+    df["is_seam"] = df["source_id"].ne(df["source_id"].shift()) & (df.index > 0)
+    return df.astype({"year": "Int64", "china_t": "Float64", "world_t": "Float64",
+                      "china_share_pct": "Float64", "basis": "string", "edition": "string",
+                      "source_id": "string", "caveats": "string", "is_seam": "bool"})
+
+
+def compare_compilers(long_share: pd.DataFrame, compilers: pd.DataFrame,
+                      commodity: str = "Rare earths",
+                      measure: str = "Mine production") -> pd.DataFrame:
+    """USGS (the long series above) beside BGS, year by year, where both exist.
+
+    Columns: year, usgs_china_t, bgs_china_t, china_gap_pct (BGS minus USGS, % of USGS),
+    usgs_share_pct, bgs_share_pct, share_gap_pp, usgs_basis, usgs_caveats, is_listed
+    (China figures differ by more than ``COMPILER_GAP_PCT``).
+    """
+    bgs = compilers[(compilers["compiler"] == "BGS") & (compilers["country_iso3"] == "CHN")
+                    & (compilers["commodity"] == commodity) & (compilers["measure"] == measure)]
+    both = long_share.merge(bgs.loc[:, ["year", "production_t", "china_share_pct"]]
+                            .rename(columns={"production_t": "bgs_china_t",
+                                             "china_share_pct": "bgs_share_pct"}),
+                            on="year", how="inner")
+    gap = 100 * (both["bgs_china_t"] - both["china_t"]) / both["china_t"]
+    out = pd.DataFrame({
+        "year": both["year"], "usgs_china_t": both["china_t"],
+        "bgs_china_t": both["bgs_china_t"], "china_gap_pct": gap,
+        "usgs_share_pct": both["china_share_pct"], "bgs_share_pct": both["bgs_share_pct"],
+        "share_gap_pp": both["bgs_share_pct"] - both["china_share_pct"],
+        "usgs_basis": both["basis"], "usgs_caveats": both["caveats"],
+    })
+    out["is_listed"] = out["china_gap_pct"].abs() > COMPILER_GAP_PCT
+    return out.astype({"year": "Int64", "china_gap_pct": "Float64",
+                       "share_gap_pp": "Float64", "is_listed": "bool"})
+
+
+#: fewer years than this are shown as a table, not drawn (two points make no trend)
+MIN_YEARS_TO_DRAW = 3
+
+
+def focus_table(shares: pd.DataFrame, countries: list[str]) -> pd.DataFrame:
+    """The focus countries' shares by year, one column per year (share_pct), largest
+    first: the table a short series gets instead of a chart."""
+    d = shares[shares["country_iso3"].isin(countries)]
+    if d.empty:
+        return pd.DataFrame(columns=["country"])
+    wide = d.pivot_table(index="country", columns="year", values="share_pct", aggfunc="first")
+    wide.columns = [f"share_{int(y)}_pct" for y in wide.columns]
+    return wide.sort_values(wide.columns[-1], ascending=False).reset_index()
+
+
+def top_producers(shares: pd.DataFrame, n: int = 4) -> list[str]:
+    """ISO3 codes of the ``n`` largest producing countries in the latest year."""
+    last = shares[(shares["year"] == shares["year"].max()) & (shares["entity"] == "country")]
+    return last.sort_values("share_pct", ascending=False)["country_iso3"].head(n).tolist()

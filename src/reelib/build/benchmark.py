@@ -1,16 +1,35 @@
-"""Print speed and memory figures of the pipeline (``make bench``).
+"""Speed and memory of the build, measured the way a user meets them (``make bench``).
 
-Targets are read here, by a person, not asserted in tests: timings on shared machines
-drift by tens of percent within an hour (see ../shared/research/perf-baseline.md).
+    python -m reelib.build.benchmark [--out reports/bench.json] [--sizes 10 40 all]
 
-    python -m reelib.build.benchmark [--report NAME] [--repeat N]
+Everything runs in a scratch copy of the project (notebooks, raw and processed data, an
+empty ``reports/``; ``REELIB_ROOT`` points the commands at it), so the checkout's reports
+are never touched. In one go it measures:
+
+* **one-process floor** -- every report of the reports file (the fixed ones, not the
+  commodity matrix) executed one after another in a single Python process that imported
+  the stack once: the least work the build can do on one core;
+* **forced build** -- ``reelib build --force --jobs 2`` of the same reports, and its
+  ratio to half the floor (two cores can at best halve it);
+* **one report forced** -- ``reelib build prices-nd --force``;
+* **scaling** -- the shares notebook over N commodities of the MCS 2026 matrix
+  (N = 10, 40, all), forced, two jobs: seconds per report should not grow with N;
+* **no-op build** -- ``reelib build`` (fetch check, clean check, every report current)
+  after all of the above, as ``make reports`` runs it;
+* peak memory (resident set) of the largest process of each step.
+
+Targets are printed beside the figures for a person to read, not asserted: timings on a
+shared machine drift by tens of percent (see ../shared/research/perf-baseline.md).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
+import platform
 import resource
-import statistics
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -19,58 +38,161 @@ from pathlib import Path
 
 from reelib import config
 
-#: What we aim for on a 2-core machine (seconds); printed next to each measurement.
-TARGETS = {"import reelib": 2.0, "fetch (all verified)": 2.0, "clean (all tables)": 30.0,
-           "one report (papermill + HTML)": 30.0}
+#: targets of the build-speed issue, on a 2-core machine (seconds)
+TARGETS = {"floor": 10.0, "noop": 1.0, "all_commodities": 60.0}
+FORCED_RATIO_TARGET = 1.3
 
 
-def _time(fn, repeat: int) -> list[float]:
-    out = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        out.append(time.perf_counter() - t0)
-    return out
+def _machine() -> dict:
+    model = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {"cpus": os.cpu_count(), "cpu": model, "python": platform.python_version(),
+            "platform": platform.platform()}
 
 
-def _line(name: str, secs: list[float]) -> str:
-    med = statistics.median(secs)
-    target = TARGETS.get(name)
-    flag = "" if target is None else (" ok" if med <= target else f" SLOWER than {target:.0f} s")
-    return f"{name:34s} median {med:7.2f} s  (min {min(secs):.2f}, n={len(secs)}){flag}"
+def _scratch(root: Path) -> Path:
+    """A project copy to measure in: notebooks, data (raw, processed), empty reports."""
+    shutil.copytree(config.NOTEBOOKS_DIR, root / "notebooks")
+    shutil.copytree(config.RAW_DIR, root / "data" / "raw", symlinks=True)
+    shutil.copytree(config.PROCESSED_DIR, root / "data" / "processed",
+                    ignore=shutil.ignore_patterns(".build.lock"))
+    (root / "reports").mkdir()
+    return root
+
+
+def _run(args: list[str], root: Path) -> tuple[float, float, str]:
+    """Run a command on the scratch project; return (seconds, peak MB of the largest
+    descendant so far, stdout)."""
+    env = {**os.environ, "REELIB_ROOT": str(root)}
+    t0 = time.perf_counter()
+    done = subprocess.run(args, env=env, capture_output=True, text=True)
+    seconds = time.perf_counter() - t0
+    if done.returncode != 0:
+        raise SystemExit(f"benchmark step failed: {' '.join(args)}\n{done.stdout}\n"
+                         f"{done.stderr}")
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return seconds, peak, done.stdout
+
+
+def floor(names: list[str]) -> dict:
+    """Run the named reports in this one process (called in the scratch project)."""
+    t0 = time.perf_counter()
+    import reelib.build.warm  # noqa: F401  (the stack, as the build's workers import it)
+    from reelib.build.execute import run_report
+    from reelib.build.provenance import build_stamp, code_fingerprint
+    from reelib.build.specs import load_reports_file, order_specs
+
+    imports = time.perf_counter() - t0
+    specs = [s for s in order_specs(load_reports_file()) if s.name in names]
+    code, stamp, times = code_fingerprint(), build_stamp(), {}
+    for spec in specs:
+        t = time.perf_counter()
+        run_report(spec, config.REPORTS_DIR, code, stamp=stamp)
+        times[spec.name] = time.perf_counter() - t
+    return {"imports_s": imports, "reports_s": times, "work_s": sum(times.values()),
+            "total_s": time.perf_counter() - t0,
+            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def _write_shares_file(root: Path, pairs: list[dict]) -> None:
+    """A reports file of N shares reports (explicit entries, as the matrix makes them)."""
+    import yaml
+
+    from reelib.build.specs import slug
+
+    entries = [{"name": f"bench-{slug(p['commodity'])}-{slug(p['measure'])[:40]}",
+                "notebook": "02-measure-mine-production-shares.ipynb",
+                "title": f"{p['commodity']}, {p['measure']}",
+                "parameters": {"vintage": "MCS 2026", "start_year": 2024, "end_year": 2025,
+                               "focus_countries": [], "commodity": p["commodity"],
+                               "measure": p["measure"]}} for p in pairs]
+    (root / "notebooks" / "reports.yaml").write_text(yaml.safe_dump({"reports": entries}))
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--report", default="reserves", help="report to build in a temp dir")
-    parser.add_argument("--repeat", type=int, default=3)
-    args = parser.parse_args(argv)
+    p = argparse.ArgumentParser(prog="python -m reelib.build.benchmark",
+                                description=__doc__.split("\n\n")[0])
+    p.add_argument("--out", type=Path, default=config.REPORTS_DIR / "bench.json")
+    p.add_argument("--sizes", nargs="*", default=["10", "40", "all"])
+    p.add_argument("--floor", nargs="*", help=argparse.SUPPRESS)  # internal: one process
+    args = p.parse_args(argv)
+    if args.floor is not None:
+        print(json.dumps(floor(args.floor)))
+        return 0
+    from reelib.build.specs import load_reports_file
+
     py = sys.executable
-    print(f"reelib benchmark: python {sys.version.split()[0]}, root {config.PROJECT_ROOT}")
-    lines = [_line("import reelib", _time(lambda: subprocess.run(
-        [py, "-c", "import reelib"], check=True), args.repeat))]
-    from reelib.processed.pipeline import build_tables, read_all_sources, write_tables
-    from reelib.sources.fetch import fetch_sources
-
-    lines.append(_line("fetch (all verified)", _time(lambda: fetch_sources(), args.repeat)))
-    with tempfile.TemporaryDirectory() as tmp:
-        lines.append(_line("clean (all tables)", _time(
-            lambda: write_tables(build_tables(read_all_sources()), Path(tmp)), 1)))
-    from reelib.build.schedule import build_reports
-
-    with tempfile.TemporaryDirectory() as tmp:
-        lines.append(_line("one report (papermill + HTML)", _time(
-            lambda: build_reports([args.report], reports_dir=Path(tmp), force=True, jobs=1,
-                                  echo=lambda *a: None), 1)))
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    kids_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    sizes = {p.name: p.stat().st_size for p in config.PROCESSED_DIR.glob("*.parquet")}
-    print("\n".join(lines))
-    print(f"{'peak memory, this process':34s} {peak_mb:7.0f} MB")
-    print(f"{'peak memory, largest child':34s} {kids_mb:7.0f} MB (notebook kernels)")
-    print(f"{'data/processed Parquet':34s} {sum(sizes.values()) / 1e6:7.1f} MB in "
-          f"{len(sizes)} tables")
+    cli = [py, "-m", "reelib.cli"]
+    fixed = [s.name for s in load_reports_file() if not s.group]
+    results: dict = {"machine": _machine(), "reports": len(fixed)}
+    with tempfile.TemporaryDirectory(prefix="reelib-bench-") as tmp:
+        root = _scratch(Path(tmp) / "project")
+        print(f"benchmark in {root} ({results['machine']['cpus']} CPUs, "
+              f"{results['machine']['cpu']})", flush=True)
+        secs, peak, out = _run([py, "-m", "reelib.build.benchmark", "--floor", *fixed], root)
+        one = json.loads(out.strip().splitlines()[-1])
+        results["floor"] = {**one, "wall_s": secs}
+        shutil.rmtree(root / "reports")
+        (root / "reports").mkdir()
+        secs, peak, _ = _run([*cli, "build", "--skip-data", "--force", "--jobs", "2", *fixed],
+                             root)
+        results["forced"] = {"wall_s": secs, "peak_mb": peak,
+                             "ratio_to_half_floor": secs / (one["total_s"] / 2)}
+        secs, peak, _ = _run([*cli, "build", "--skip-data", "--force", "prices-nd"], root)
+        results["one_report"] = {"report": "prices-nd", "wall_s": secs}
+        pairs = json.loads((root / "data" / "processed" / "matrix_values.json").read_text())[
+            "country_production"]
+        scaling = []
+        saved = (root / "notebooks" / "reports.yaml").read_text()
+        for size in args.sizes:
+            n = len(pairs) if size == "all" else min(int(size), len(pairs))
+            _write_shares_file(root, pairs[:n])
+            secs, peak, _ = _run([*cli, "build", "--skip-data", "--force", "--jobs", "2"], root)
+            scaling.append({"n": n, "wall_s": secs, "s_per_report": secs / n, "peak_mb": peak})
+        (root / "notebooks" / "reports.yaml").write_text(saved)
+        results["scaling"] = scaling
+        _run([*cli, "build", "--jobs", "2"], root)  # the full build, matrix included
+        noop = [_run([*cli, "build", "--jobs", "2"], root)[0] for _ in range(3)]
+        results["noop"] = {"wall_s": min(noop), "runs_s": noop}
+    _print(results)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=2) + "\n")
+    print(f"\nwrote {args.out}")
     return 0
+
+
+def _print(r: dict) -> None:
+    f, forced = r["floor"], r["forced"]
+
+    def line(name: str, value: str, target: str = "") -> None:
+        print(f"  {name:44s} {value:>14s}   {target}")
+
+    print(f"\nreelib build speed ({r['reports']} reports of the reports file; "
+          f"{r['machine']['cpus']} CPUs)")
+    line("one-process floor (imports + every report)", f"{f['total_s']:.1f} s",
+         f"target <= {TARGETS['floor']:.0f} s")
+    line("  of which imports", f"{f['imports_s']:.1f} s")
+    slow = sorted(f["reports_s"].items(), key=lambda kv: -kv[1])[:3]
+    line("  slowest reports", ", ".join(f"{k} {v:.1f}" for k, v in slow)[:60])
+    line("forced build, 2 jobs", f"{forced['wall_s']:.1f} s")
+    line("  ratio to half the floor", f"{forced['ratio_to_half_floor']:.2f}",
+         f"target <= {FORCED_RATIO_TARGET}")
+    line("one report forced (prices-nd)", f"{r['one_report']['wall_s']:.1f} s")
+    for s in r["scaling"]:
+        target = (f"target <= {TARGETS['all_commodities']:.0f} s"
+                  if s is r["scaling"][-1] else "")
+        line(f"shares reports, N = {s['n']}",
+             f"{s['wall_s']:.1f} s ({s['s_per_report']:.2f}/report)", target)
+    line("no-op build (make reports, all current)", f"{r['noop']['wall_s']:.2f} s",
+         f"target <= {TARGETS['noop']:.0f} s")
+    line("peak memory, one-process floor", f"{f['peak_mb']:.0f} MB")
+    line("peak memory, largest build process", f"{forced['peak_mb']:.0f} MB")
 
 
 if __name__ == "__main__":  # pragma: no cover

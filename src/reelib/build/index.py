@@ -44,7 +44,7 @@ def _report_entry(spec, result, reports_dir: Path) -> dict:
         "figures": [rel(p) for p in sorted((folder / "figures").glob("*.png"))],
         "tables": [rel(p) for p in sorted((folder / "tables").glob("*.csv"))],
         "parameters": json.dumps(spec.parameters, sort_keys=True) if spec.parameters else "",
-        "adhoc": spec.adhoc,
+        "adhoc": spec.adhoc, "group": spec.group,
         "findings": [{"key": key, "label": f.get("label") or key, "text": format_fact(f),
                       "source": f.get("source", ""), "edition": f.get("edition", ""),
                       "caveats": f.get("caveats", "")}
@@ -59,6 +59,11 @@ def write_index(reports_dir: Path, specs: list, results: list,
     specs = [s for s in specs if not s.adhoc]  # ad-hoc reports: from their folders, below
     specs += adhoc_specs(reports_dir, {s.name for s in specs})
     entries = [_report_entry(s, by_name.get(s.name), reports_dir) for s in specs]
+    groups: dict[str, list[dict]] = {}
+    for e in entries:  # a matrix's reports: one compact list, not dozens of full cards
+        if e["group"]:
+            groups.setdefault(e["group"], []).append(e)
+    entries = [e for e in entries if not e["group"]]
     sources = [{"id": s.id, "kind": s.kind, "publisher": s.publisher, "title": s.title,
                 "edition": s.edition, "licence": s.licence,
                 "link": s.link,
@@ -67,9 +72,11 @@ def write_index(reports_dir: Path, specs: list, results: list,
     stamp = stamp or build_stamp()
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES_DIR), autoescape=True)
     html = env.get_template("index.html").render(
-        reports=entries, sources=sources, packages=package_versions(), commit=stamp["commit"],
-        built_at=stamp["built_at"],
-        n_ok=sum(e["status"] in ("built", "up to date") for e in entries))
+        reports=entries, groups=groups, sources=sources, packages=package_versions(),
+        commit=stamp["commit"], built_at=stamp["built_at"],
+        n_ok=sum(e["status"] in ("built", "up to date")
+                 for e in entries + [g for gs in groups.values() for g in gs]),
+        n_reports=len(entries) + sum(len(g) for g in groups.values()))
     out = reports_dir / "index.html"
     write_text_atomic(out, html)
     return out

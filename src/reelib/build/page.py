@@ -5,7 +5,8 @@ title (from the reports file) as ``<title>`` and H1 with the notebook's own head
 subtitle, a header linking back to the index with the build date, commit and the sources
 the report read, the key findings first, the notebook's cells with code hidden, and the
 ``NBVAL_CHECK_OUTPUT`` cells' plain-text numbers folded into one "Checked numbers"
-section at the end. No script is loaded (no MathJax: a "$" in prose stays a dollar sign).
+section at the end. No script is loaded (no MathJax: a "$" in prose stays a dollar sign);
+a page with a sortable table gets one small inline script to sort it.
 """
 
 from __future__ import annotations
@@ -147,4 +148,7 @@ def notebook_html(nb: nbformat.NotebookNode, context: dict[str, Any], *,
     for alt in alts:
         if alt and placeholder in body:
             body = body.replace(placeholder, f'alt="{html.escape(alt)}"', 1)
+    if "reelib-sortable" in body:  # the page's one script: sort a table by a column
+        script = (TEMPLATES_DIR / TEMPLATE / "sortable.js").read_text(encoding="utf-8")
+        body = body.replace("</body>", f"<script>\n{script}</script>\n</body>", 1)
     return body

@@ -17,7 +17,7 @@ PACKAGES = ("reelib", "pandas", "numpy", "pyarrow", "statsmodels", "scipy", "mat
             "seaborn", "pandera", "pooch", "country-converter", "papermill", "nbconvert",
             "nbval", "ipykernel")
 #: files whose change can change a report: code, reference tables, page templates
-CODE_SUFFIXES = (".py", ".yaml", ".csv", ".html", ".j2", ".css", ".json")
+CODE_SUFFIXES = (".py", ".yaml", ".csv", ".html", ".j2", ".css", ".json", ".js")
 #: The package's source folder (``src/reelib``).
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
 

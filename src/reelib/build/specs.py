@@ -23,7 +23,9 @@ from reelib.files.paths import check_name, ensure_inside
 #: seconds a report may run when neither reports.yaml nor --timeout says otherwise
 DEFAULT_TIMEOUT = 600.0
 _KEYS = {"name", "notebook", "title", "description", "parameters", "needs", "nbval",
-         "timeout"}
+         "timeout", "matrix", "group"}
+#: data-driven matrix values, written by ``reelib clean`` (processed.pipeline.MATRIX_VALUES)
+MATRIX_VALUES = "matrix_values.json"
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,71 @@ class ReportSpec:
     nbval: bool = False
     timeout: float | None = None
     adhoc: bool = False  # built with ``reelib build NAME -p ...``; not in the reports file
+    group: str = ""  # the matrix entry it was expanded from (the index groups them)
+
+
+def slug(value: Any) -> str:
+    """A value as part of a report name: lower-case letters and digits joined by '-'.
+
+    >>> slug("Graphite (natural)"), slug("Mine production: Kaolin")
+    ('graphite-natural', 'mine-production-kaolin')
+    """
+    text = value if isinstance(value, str) else yaml.safe_dump(value, default_flow_style=True)
+    return re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-") or "x"
+
+
+def _matrix_rows(matrix: object, where: str, processed_dir: Path | None) -> list[dict]:
+    """The parameter sets a ``matrix:`` asks for: the product of listed values, or a
+    named data-driven list written by ``reelib clean`` (``country-production``: every
+    commodity and measure with production by country, keys ``commodity`` and
+    ``measure``). A data-driven matrix is empty until ``data/processed`` exists."""
+    import itertools
+    import json
+
+    if not isinstance(matrix, dict) or not matrix:
+        raise RegistryError(f"{where}: matrix must map parameter names to a list of values "
+                            "or to a named list (country-production)")
+    named = {k: v for k, v in matrix.items() if isinstance(v, str)}
+    listed = {k: v for k, v in matrix.items() if not isinstance(v, str)}
+    if any(not isinstance(v, list) or not v for v in listed.values()):
+        raise RegistryError(f"{where}: matrix values must be non-empty lists")
+    rows = [dict(zip(listed, combo)) for combo in itertools.product(*listed.values())]
+    for key, name in named.items():
+        if name != "country-production" or key != "commodity_measure":
+            raise RegistryError(f"{where}: unknown data-driven matrix {key}: {name!r}; known: "
+                                "commodity_measure: country-production")
+        path = (processed_dir or config.PROCESSED_DIR) / MATRIX_VALUES
+        try:
+            pairs = json.loads(path.read_text(encoding="utf-8"))["country_production"]
+        except (OSError, ValueError, KeyError):
+            pairs = []  # not cleaned yet: `reelib data` writes it
+        rows = [{**r, "commodity": p["commodity"], "measure": p["measure"]}
+                for r in rows for p in pairs]
+    return rows
+
+
+def _entries(entry: object, i: int, path: Path,
+             processed_dir: Path | None = None) -> list[ReportSpec]:
+    """One entry of the reports file as report specs (several for a ``matrix:``)."""
+    if isinstance(entry, dict) and "matrix" in entry:
+        where = f"{path}: report #{i + 1} ({entry.get('name')!r})"
+        out = []
+        for values in _matrix_rows(entry["matrix"], where, processed_dir):
+            fill = {k: slug(v)[:40].rstrip("-") for k, v in values.items()}  # short names
+            try:
+                name = str(entry.get("name", "")).format(**fill)
+                title = str(entry.get("title", "")).format(**values)
+            except (KeyError, IndexError, ValueError) as exc:
+                raise RegistryError(f"{where}: name and title may use only the matrix's "
+                                    f"parameters {sorted(values)} in braces ({exc})") from exc
+            one = {k: v for k, v in entry.items() if k not in ("matrix", "group")}
+            one.update(name=name, title=title,
+                       parameters={**(entry.get("parameters") or {}), **values})
+            spec = _entry(one, i, path)
+            out.append(ReportSpec(**{**spec.__dict__,
+                                     "group": str(entry.get("group") or entry["name"])}))
+        return out
+    return [_entry(entry, i, path)]
 
 
 def _entry(entry: object, i: int, path: Path) -> ReportSpec:
@@ -79,8 +146,10 @@ def _entry(entry: object, i: int, path: Path) -> ReportSpec:
                       timeout=float(timeout) if timeout is not None else None)
 
 
-def load_reports_file(path: Path | None = None) -> list[ReportSpec]:
-    """Read ``notebooks/reports.yaml`` into checked report specs (see the module doc)."""
+def load_reports_file(path: Path | None = None,
+                      processed_dir: Path | None = None) -> list[ReportSpec]:
+    """Read ``notebooks/reports.yaml`` into checked report specs (see the module doc);
+    a ``matrix:`` entry becomes one report per parameter set."""
     path = Path(path or config.REPORTS_FILE)
     try:
         doc = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -93,11 +162,11 @@ def load_reports_file(path: Path | None = None) -> list[ReportSpec]:
         raise RegistryError(f"{path}: expected a mapping with a 'reports' list")
     specs, seen = [], set()
     for i, entry in enumerate(entries):
-        spec = _entry(entry, i, path)
-        if spec.name in seen:
-            raise RegistryError(f"{path}: report name {spec.name!r} is used twice")
-        seen.add(spec.name)
-        specs.append(spec)
+        for spec in _entries(entry, i, path, processed_dir):
+            if spec.name in seen:
+                raise RegistryError(f"{path}: report name {spec.name!r} is used twice")
+            seen.add(spec.name)
+            specs.append(spec)
     for s in specs:
         missing = [n for n in s.needs if n not in seen]
         if missing:
@@ -141,6 +210,18 @@ def select_specs(specs: list[ReportSpec], names: list[str] | None) -> list[Repor
 def _slug(value: Any) -> str:
     text = value if isinstance(value, str) else yaml.safe_dump(value, default_flow_style=True)
     return re.sub(r"[^A-Za-z0-9.]+", "-", str(text)).strip("-.") or "x"
+
+
+def matrix_names(group: str, path: Path | None = None) -> dict[tuple, str]:
+    """``{(commodity, measure, ...) parameter values: report name}`` of a matrix entry's
+    reports, keyed by the values of its matrix parameters in order (the atlas links
+    them)."""
+    out = {}
+    for spec in load_reports_file(path):
+        if spec.group == group:
+            keys = [k for k in ("commodity", "measure") if k in spec.parameters]
+            out[tuple(spec.parameters[k] for k in keys)] = spec.name
+    return out
 
 
 def adhoc_spec(base: ReportSpec, overrides: dict[str, Any], *, name: str | None = None,

@@ -2,8 +2,9 @@
 
 Every report's process is forked from a parent that has already imported pandas,
 matplotlib, seaborn, statsmodels, papermill, nbconvert and reelib, compiled the HTML
-template and drawn a figure, so a report pays for its own work only. Nothing here reads
-the project's data: tables change between builds, code does not.
+template and drawn a figure, so a report pays for its own work only. It also reads the
+processed tables into ``reelib.processed.store``'s cache; a table that changed since
+(a later build in the same process) is read again, as the cache checks each file.
 """
 
 from __future__ import annotations
@@ -53,6 +54,12 @@ def _warm() -> None:
         for fmt in ("png", "svg"):
             fig.savefig(io.BytesIO(), format=fmt)
         plt.close(fig)
+    from reelib.processed import store
+
+    try:  # every report's fork then finds the tables read (store checks they are current)
+        store.preload()
+    except Exception:  # no tables yet, or a damaged one: the report that reads it says so
+        pass
     # compile nbconvert's templates once
     page.notebook_html(nbformat.v4.new_notebook(), {"title": "warm", "commit": "", "built_at": ""})
 

@@ -40,8 +40,10 @@ def _thousands(ax, axis: str = "y") -> None:
 
 def add_caption(fig: Figure, text: str) -> None:
     """Write a source caption under the figure (left-aligned, wrapped)."""
-    fig.text(0.01, -0.02, text, ha="left", va="top", fontsize=9.5, color="#32383f",
-             wrap=True, linespacing=1.35)
+    # the figure's x label: the layout engine makes room for it inside the figure, so
+    # the figure is saved as drawn, without a measuring pass (reelib.present.report)
+    fig.supxlabel(text, x=0.01, ha="left", va="bottom", fontsize=9.5, color="#32383f",
+                  wrap=True, linespacing=1.35, fontweight="normal")
 
 
 def plot_coverage_grid(grid: pd.DataFrame, *, caption: str) -> Figure:
@@ -344,5 +346,92 @@ def plot_stage_bars(stages: pd.DataFrame, *, title: str, caption: str) -> Figure
     ax.set_xlim(0, 105)
     ax.xaxis.set_major_formatter(PercentFormatter(decimals=0))
     ax.set(title=title, xlabel="")
+    add_caption(fig, caption)
+    return fig
+
+
+def plot_long_china_share(long_share: pd.DataFrame, compared: pd.DataFrame, *, title: str,
+                          caption: str) -> Figure:
+    """China's share by year: USGS primary editions (solid), the secondary compilation of
+    USGS values (dashed), BGS (dotted), and the seams where the USGS series changes source."""
+    fig, ax = plt.subplots(figsize=(10, 4.6))
+    red = COUNTRY_COLORS["CHN"]
+    for basis, style, label in (("secondary", "--", "USGS, newest MCS value per year "
+                                 "(secondary compilation)"),
+                                ("primary", "-", "USGS primary editions (Minerals Yearbook, "
+                                 "MCS)")):
+        d = long_share[long_share["basis"] == basis]
+        if len(d):
+            ax.plot(d["year"].astype(int), d["china_share_pct"].astype(float), ls=style,
+                    color=red, marker="o", ms=3.5, lw=1.8, label=label)
+    if len(compared):
+        ax.plot(compared["year"].astype(int), compared["bgs_share_pct"].astype(float),
+                ls=":", color="#1f4e9c", marker="s", ms=3, lw=1.6,
+                label="BGS World Mineral Statistics (secondary compilation)")
+    for year in long_share.loc[long_share["is_seam"], "year"]:
+        ax.axvline(int(year) - 0.5, color="#8c959f", ls=":", lw=1)
+    ax.yaxis.set_major_formatter(PercentFormatter(decimals=0))
+    ax.set(title=title, ylabel="China's share of world production", xlabel="",
+           ylim=(0, 105))
+    ax.legend(fontsize=8.5, loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=2,
+              frameon=False)
+    add_caption(fig, caption)
+    return fig
+
+
+def plot_atlas_ranked(atlas: pd.DataFrame, *, title: str, caption: str,
+                      top: int = 40) -> Figure:
+    """China's share of world production, commodities ranked; export-controlled ones
+    drawn solid red, the others pale; the top producer named where it is not China."""
+    d = atlas.dropna(subset=["china_share_pct"]).head(top).iloc[::-1]
+    labels = [f"{c} ({m.lower()})" if (atlas["commodity"] == c).sum() > 1 else c
+              for c, m in zip(d["commodity"], d["measure"])]
+    fig, ax = plt.subplots(figsize=(10, 0.26 * len(d) + 1.6))
+    controlled = d["export_controlled"].to_numpy(dtype=bool)
+    colors = [COUNTRY_COLORS["CHN"] if c else "#e8a0a8" for c in controlled]
+    bars = ax.barh(labels, d["china_share_pct"].astype(float), color=colors, height=0.7)
+    for bar, v, who in zip(bars, d["china_share_pct"].astype(float), d["top_country"]):
+        note = f"{v:.0f}%" + ("" if who == "China" else f"  (largest: {who})")
+        ax.text(bar.get_width() + 1, bar.get_y() + bar.get_height() / 2, note, va="center",
+                fontsize=7.5)
+    ax.set_xlim(0, 125)
+    ax.set_xticks([0, 25, 50, 75, 100])
+    ax.xaxis.set_major_formatter(PercentFormatter(decimals=0))
+    ax.tick_params(axis="y", labelsize=8)
+    handles = [plt.Rectangle((0, 0), 1, 1, color=COUNTRY_COLORS["CHN"],
+                             label="under a Chinese export control (events registry)"),
+               plt.Rectangle((0, 0), 1, 1, color="#e8a0a8", label="no export control recorded")]
+    ax.legend(handles=handles, fontsize=8.5, loc="lower right", frameon=True)
+    ax.set(title=title, xlabel="China's share of world production")
+    add_caption(fig, caption)
+    return fig
+
+
+def plot_atlas_scatter(atlas: pd.DataFrame, *, title: str, caption: str) -> Figure:
+    """Concentration (HHI, midpoint of its bounds; the bar spans them) against U.S. net
+    import reliance, one point per commodity; export-controlled ones in red and named."""
+    d = atlas.dropna(subset=["us_import_reliance_pct"]).copy()
+    d["hhi_mid"] = (d["hhi_lower"].astype(float) + d["hhi_upper"].astype(float)) / 2
+    fig, ax = plt.subplots(figsize=(10, 5.6))
+    for controlled, color, label in ((False, "#8c959f", "no export control recorded"),
+                                     (True, COUNTRY_COLORS["CHN"],
+                                      "under a Chinese export control")):
+        g = d[d["export_controlled"] == controlled]
+        ax.errorbar(g["us_import_reliance_pct"].astype(float), g["hhi_mid"],
+                    yerr=[g["hhi_mid"] - g["hhi_lower"].astype(float),
+                          g["hhi_upper"].astype(float) - g["hhi_mid"]],
+                    fmt="o", ms=5, color=color, ecolor=color, alpha=0.85, label=label)
+        if controlled:
+            for r in g.itertuples():
+                ax.annotate(r.commodity, (float(r.us_import_reliance_pct), r.hhi_mid),
+                            xytext=(4, 3), textcoords="offset points", fontsize=8, color=color)
+    ax.axhline(HHI_HIGHLY_CONCENTRATED, color="#999999", ls=":", lw=1)
+    ax.text(1, HHI_HIGHLY_CONCENTRATED + 120, "highly concentrated above 1,800", fontsize=7.5,
+            color="#666666")
+    ax.set(title=title, xlabel="U.S. net import reliance (% of apparent consumption)",
+           ylabel="HHI of world production (0-10,000)", xlim=(-5, 105), ylim=(0, 10_400))
+    _thousands(ax)
+    ax.xaxis.set_major_formatter(PercentFormatter(decimals=0))
+    ax.legend(fontsize=8.5, loc="upper left")
     add_caption(fig, caption)
     return fig

@@ -27,6 +27,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from reelib import config
@@ -126,10 +127,36 @@ def configure_matplotlib() -> None:
     sns.set_theme(style="whitegrid", context="notebook")
     plt.rcParams.update({
         "svg.hashsalt": "reelib",  # stable element ids in SVG
+        "svg.fonttype": "none",  # text stays text: searchable, smaller, drawn 3x faster
         "figure.dpi": 100, "savefig.dpi": 120, "figure.figsize": (9, 4.8),
         "axes.titleweight": "bold", "axes.titlesize": 12, "axes.titlelocation": "left",
-        "figure.autolayout": True,
+        "figure.constrained_layout.use": True,  # laid out once, when first drawn
     })
+
+
+def render_figure(fig) -> tuple[bytes, bytes]:
+    """PNG and SVG bytes of ``fig``, drawing it twice in all (once per format).
+
+    The layout engine places everything, caption included, inside the figure on the first
+    (raster) draw; the PNG is encoded from that very raster, and the layout is then frozen
+    so the SVG draw does not lay out again. No ``bbox_inches="tight"``: it would draw
+    each format once more just to measure. Both files carry no timestamp or random id.
+    """
+    import io
+
+    import matplotlib.pyplot as plt
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from PIL import Image
+
+    fig.set_dpi(plt.rcParams["savefig.dpi"])
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    png = io.BytesIO()
+    Image.fromarray(np.asarray(canvas.buffer_rgba())).save(png, format="png")
+    fig.set_layout_engine("none")  # keep the positions just computed
+    svg = io.BytesIO()
+    fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
+    return png.getvalue(), svg.getvalue()
 
 
 class Report:
@@ -172,16 +199,11 @@ class Report:
         """
         if self.dir is None:
             return fig
-        import io
-
         import matplotlib.pyplot as plt
 
-        png = b""
-        for ext, meta in (("png", {"Software": None}), ("svg", {"Date": None, "Creator": None})):
-            buf = io.BytesIO()
-            fig.savefig(buf, format=ext, metadata=meta, bbox_inches="tight")
-            write_bytes_atomic(self.dir / "figures" / f"{slug}.{ext}", buf.getvalue())
-            png = buf.getvalue() if ext == "png" else png
+        png, svg = render_figure(fig)
+        write_bytes_atomic(self.dir / "figures" / f"{slug}.png", png)
+        write_bytes_atomic(self.dir / "figures" / f"{slug}.svg", svg)
         titles = [fig._suptitle.get_text()] if fig._suptitle is not None else []
         titles += [t for ax in fig.axes for loc in ("left", "center", "right")
                    if (t := ax.get_title(loc=loc))]

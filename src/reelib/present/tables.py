@@ -12,6 +12,7 @@ precision.
 from __future__ import annotations
 
 import hashlib
+import html
 import math
 import re
 
@@ -42,7 +43,9 @@ LABELS = {"rp_years": "Reserves / production (years)", "abs_change": "Absolute c
           "top3_share_pct": "Top-3 share (%)", "source_id_new": "Source (new)",
           "source_id_old": "Source (old)", "reserves_is_lower_bound": "Reserves a lower bound?",
           "world_reserves_is_lower_bound": "World reserves a lower bound?",
-          "holm_p": "Holm-adjusted p-value"}
+          "holm_p": "Holm-adjusted p-value", "export_control_dates": "Export controls (in force)",
+          "us_import_reliance_pct": "U.S. net import reliance (%)",
+          "us_import_reliance_qualifier": "Reliance as printed"}
 _SNAKE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)+$")
 
 
@@ -143,6 +146,8 @@ def column_formats(df: pd.DataFrame) -> dict[str, str]:
         elif pd.api.types.is_numeric_dtype(col):
             if _is_year(label):
                 formats[name] = "{:.0f}"
+            elif label.startswith("hhi"):  # an index on 0-10,000, stated in whole points
+                formats[name] = "{:,.0f}"
             elif _is_p_value(label):
                 formats[name] = "{:.4f}"
             elif "pct" in label or label.endswith("_share"):
@@ -158,14 +163,30 @@ def _is_row_numbers(index: pd.Index) -> bool:
             and pd.api.types.is_integer_dtype(index))
 
 
-def style_table(df: pd.DataFrame, *, max_rows: int = MAX_ROWS) -> Styler:
+def style_table(df: pd.DataFrame, *, max_rows: int = MAX_ROWS,
+                links: dict[str, pd.Series] | None = None, sortable: bool = False) -> Styler:
     """``df`` as a styled table for a report: formatted numbers, missing values blank,
     the index hidden when it is only row numbers. The table id is derived from the
-    content, so a rebuild writes the same HTML."""
+    content, so a rebuild writes the same HTML.
+
+    ``links`` maps a column to relative addresses (aligned on ``df``'s index): its cells
+    become links, text escaped, and only plain relative addresses are accepted.
+    ``sortable`` lets the reader sort the table by a column (the page's one small script).
+    """
     shown = df
     if len(df) > max_rows:
         half = max_rows // 2
         shown = pd.concat([df.head(half), df.tail(half)])
+    for col, hrefs in (links or {}).items():
+        bad = [h for h in hrefs.dropna()
+               if not re.fullmatch(r"(\.\./)?[A-Za-z0-9._/#-]+", str(h)) or ".." in
+               str(h).removeprefix("../")]
+        if bad:
+            raise ValueError(f"not a plain relative address: {bad[0]!r}")
+        shown = shown.assign(**{col: [
+            f'<a href="{html.escape(str(h))}">{html.escape(str(v))}</a>'
+            if isinstance(h, str) else html.escape(str(v))
+            for v, h in zip(shown[col], hrefs.reindex(shown.index))]})
     formats = column_formats(df)
     styler = shown.style.format(
         {c: _format_p if _is_p_value(str(c).lower()) else f for c, f in formats.items()},
@@ -185,6 +206,8 @@ def style_table(df: pd.DataFrame, *, max_rows: int = MAX_ROWS) -> Styler:
         styler = styler.format(category_text, subset=categories, na_rep="", escape="html")
     if not isinstance(df.columns, pd.MultiIndex):
         styler = styler.relabel_index([column_label(c) for c in df.columns], axis="columns")
+    if links:  # the cells were rendered as links above: shown as they are
+        styler = styler.format(lambda v: v, subset=list(links), escape=None)
     if _is_row_numbers(df.index):
         styler = styler.hide(axis="index")
     text = [c for c in df.columns if not pd.api.types.is_numeric_dtype(df[c])
@@ -205,7 +228,7 @@ def style_table(df: pd.DataFrame, *, max_rows: int = MAX_ROWS) -> Styler:
         styler = styler.set_table_styles({c: nowrap for c in dates}, overwrite=False)
     digest = hashlib.sha256(shown.to_csv().encode())
     styler = styler.set_uuid(digest.hexdigest()[:10]).set_table_attributes(
-        'class="dataframe reelib-table"')
+        'class="dataframe reelib-table' + (' reelib-sortable"' if sortable else '"'))
     if len(df) > max_rows:
         styler = styler.set_caption(f"first and last {max_rows // 2} of {len(df):,} rows "
                                     "(the table's CSV file has them all)")

@@ -5,7 +5,8 @@ validate them all, then write.
 so a bad input leaves the previous ``data/processed`` untouched. Each table is written
 as Parquet (and CSV where a person would open it) through a temporary file and a rename;
 re-running on the same inputs rewrites identical bytes. ``manifest.json`` records row
-counts and the sha256 of every raw input.
+counts, the sha256 of every raw input and written file, and a fingerprint of the inputs
+and cleaning code (``freshness``) by which a build with nothing to clean skips the clean.
 """
 
 from __future__ import annotations
@@ -20,9 +21,9 @@ import yaml
 from reelib import config
 from reelib.exceptions import RegistryError, RowCountError
 from reelib.files.atomic import write_csv_atomic, write_parquet_atomic, write_text_atomic
-from reelib.processed import revisions, tables
+from reelib.processed import freshness, revisions, tables
 from reelib.processed.schemas import validate_table
-from reelib.readers import chain_shares, comtrade, cpi, daily_prices, iea, usitc
+from reelib.readers import chain_shares, comtrade, cpi, daily_prices, iea, materials_atlas, usitc
 from reelib.readers import usgs_ds140 as ds140
 from reelib.readers import usgs_mcs as mcs
 from reelib.readers import usgs_myb as myb
@@ -35,7 +36,7 @@ log = logging.getLogger(__name__)
 # ~13,000 rows), so each gets a CSV beside its Parquet file.
 CSV_TABLES = ("production", "reserves", "prices_annual", "prices_daily", "trade",
               "supply_stages", "us_salient", "revisions", "production_latest",
-              "reserves_latest", "cpi", "chain_shares")
+              "reserves_latest", "cpi", "chain_shares", "production_compilers", "us_indicators")
 
 
 def read_all_sources() -> dict[str, pd.DataFrame]:
@@ -54,6 +55,7 @@ def read_all_sources() -> dict[str, pd.DataFrame]:
             mcs.read_mcs_prices_2011_2020(), myb.read_myb2022_prices(),
             ds140.ds140_unit_values(ds),
         ], ignore_index=True),
+        "indicators": mcs.mcs2026_us_indicators(release),
         "salient": pd.concat([mcs.mcs2026_us_salient(release), sal_2025,
                               ds140.ds140_us_salient(ds)], ignore_index=True),
         "daily": pd.concat([daily_prices.read_china_domestic(), daily_prices.read_komis()],
@@ -63,6 +65,7 @@ def read_all_sources() -> dict[str, pd.DataFrame]:
         "supply": iea.read_iea_supply(),
         "cpi": cpi.read_cpi(),
         "chain_shares": chain_shares.read_chain_shares(),
+        "compilers": materials_atlas.read_compilers(),
     }
 
 
@@ -82,6 +85,8 @@ def build_tables(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
         "us_salient": tables.build_us_salient(frames["salient"]),
         "revisions": revisions.compute_revisions(production, reserves, prices_annual),
         "chain_shares": tables.build_chain_shares(frames["chain_shares"]),
+        "production_compilers": tables.build_production_compilers(frames["compilers"]),
+        "us_indicators": tables.build_us_indicators(frames["indicators"]),
     }
     for name, df in out.items():
         out[name] = validate_table(name, df)
@@ -92,6 +97,8 @@ def build_tables(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     return out
 
 
+#: read by ``reelib.build.specs`` without pandas to expand ``matrix:`` entries
+MATRIX_VALUES = "matrix_values.json"
 ROW_COUNTS_FILE: Path = Path(__file__).resolve().parent / "row_counts.yaml"
 
 
@@ -121,12 +128,19 @@ def write_tables(built: dict[str, pd.DataFrame], out_dir: Path | None = None) ->
         written.append(write_parquet_atomic(df, out_dir / f"{name}.parquet"))
         if name in CSV_TABLES:
             written.append(write_csv_atomic(df, out_dir / f"{name}.csv"))
+    if "production" in built:  # the values report matrices expand over (build.specs)
+        values = {"country_production": tables.country_production_pairs(built["production"])}
+        written.append(write_text_atomic(out_dir / MATRIX_VALUES,
+                                         json.dumps(values, indent=1) + "\n"))
     registry = load_registry()
     manifest = {
         "tables": {name: {"rows": int(len(df)), "columns": list(df.columns)}
                    for name, df in built.items()},
         "inputs": {sid: {"edition": s.edition, "files": {f.name: f.sha256 for f in s.files}}
                    for sid, s in registry.items()},
+        # what `reelib build` compares to skip a clean with nothing to do (freshness.py)
+        "inputs_fingerprint": freshness.inputs_fingerprint(),
+        "outputs": freshness.output_hashes(written, out_dir),
     }
     written.append(write_text_atomic(out_dir / "manifest.json",
                                      json.dumps(manifest, indent=2, sort_keys=True) + "\n"))

@@ -61,6 +61,10 @@ KEYS: dict[str, list[str]] = {
     "us_salient": ["source_id", "edition", "chapter", "statistic", "item", "country",
                    "year_label"],
     "chain_shares": ["source_id", "stage", "year"],
+    # some chapters print two unlabelled rows for one item (mica): the file row is the key
+    "us_indicators": ["source_id", "source_row"],
+    "production_compilers": ["source_id", "commodity", "measure", "year", "compiler",
+                             "country_iso3"],
     "revisions": ["table", "commodity", "measure", "series", "country_iso3", "country",
                   "year", "edition_old", "edition_new"],
 }
@@ -128,6 +132,15 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
         "cpi_index_1982_84": _col(F, pa.Check.gt(0), nullable=True),
         "is_missing": _col(B), "is_seasonally_adjusted": _col(B),
     }, strict=True),
+    "us_indicators": pa.DataFrameSchema({
+        "commodity": _col(S), "sub_commodity": _col(S), **_PROVENANCE, "chapter": _col(S),
+        "statistic": _col(S, pa.Check.isin(["Net import reliance", "Price"])), "item": _col(S),
+        "country": _col(S), "year": _col(INT, nullable=True), "year_label": _col(S),
+        "value": _col(F, nullable=True), "value_low": _col(F, nullable=True),
+        "value_high": _col(F, nullable=True), "qualifier": _QUALIFIER, "value_raw": _col(S),
+        "unit_original": _col(S), "is_estimate": _col(B), "notes": _col(S),
+        "correction_id": _col(S),
+    }, strict=True),
     "us_salient": pa.DataFrameSchema({
         **_PROVENANCE, "chapter": _col(S), "statistic": _col(S), "item": _col(S),
         "country": _col(S), "year": _col(INT, nullable=True), "year_label": _col(S),
@@ -141,6 +154,15 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
         "stage": _col(S, pa.Check.isin(["mining", "refining", "magnets"])),
         "stage_label": _col(S), "year": _col(INT, pa.Check.in_range(1900, 2030)),
         "china_share_pct": _col(F, pa.Check.in_range(0, 100)),
+    }, strict=True),
+    "production_compilers": pa.DataFrameSchema({
+        "source_id": _col(S), "edition": _col(S), "commodity": _col(S), "measure": _col(S),
+        "year": _col(INT, pa.Check.in_range(1990, 2030)),
+        "compiler": _col(S, pa.Check.isin(["USGS", "BGS"])), "compiler_name": _col(S),
+        "country_iso3": _col(S, pa.Check.isin(["WLD", "CHN"])),
+        "production_t": _col(F, _NONNEG),
+        "china_share_pct": _col(F, pa.Check.in_range(0, 100), nullable=True),
+        "countries_reporting": _col(INT, nullable=True),
     }, strict=True),
     "revisions": pa.DataFrameSchema({
         "table": _col(S, pa.Check.isin(["production", "reserves", "prices_annual"])),

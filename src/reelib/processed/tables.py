@@ -163,6 +163,17 @@ def build_us_salient(salient: pd.DataFrame) -> pd.DataFrame:
                            kind="mergesort").reset_index(drop=True)
 
 
+def build_us_indicators(indicators: pd.DataFrame) -> pd.DataFrame:
+    """U.S. net import reliance and prices of every MCS chapter (``commodity`` as in the
+    production table), for the critical-minerals atlas."""
+    out = add_edition_published(indicators)
+    cols = ["commodity", "sub_commodity"] + [c for c in out.columns
+                                             if c not in ("commodity", "sub_commodity")]
+    return out.loc[:, cols].sort_values(["commodity", "sub_commodity", "statistic", "item",
+                                         "year_label"],
+                                        kind="mergesort").reset_index(drop=True)
+
+
 def build_chain_shares(chain: pd.DataFrame) -> pd.DataFrame:
     """China's share per stage as a secondary compilation cites it (``china_share_pct``).
 
@@ -183,3 +194,41 @@ def latest_view(table: pd.DataFrame, group: list[str] | None = None) -> pd.DataF
     group = group or ["commodity", "measure", "year"]
     newest = table.groupby(group, dropna=False)["edition_published"].transform("max")
     return table[table["edition_published"] == newest].reset_index(drop=True)
+
+
+def build_production_compilers(compilers: pd.DataFrame) -> pd.DataFrame:
+    """Rare-earth mine production, world and China, as two compilers give it (secondary),
+    with China's share of each compiler's own world total (``china_share_pct``)."""
+    keys = ["commodity", "measure", "year", "compiler"]
+    world = compilers[compilers["country_iso3"] == "WLD"].set_index(keys)
+    china = compilers[compilers["country_iso3"] == "CHN"].set_index(keys)
+    share = (100 * china["production_t"] / world["production_t"]).rename("china_share_pct")
+    out = compilers.merge(share.reset_index(), on=keys, how="left")
+    out["china_share_pct"] = out["china_share_pct"].where(out["country_iso3"] == "CHN")
+    cols = ["source_id", "edition", "commodity", "measure", "year", "compiler",
+            "compiler_name", "country_iso3", "production_t", "china_share_pct",
+            "countries_reporting"]
+    return out.loc[:, cols].astype({"china_share_pct": "Float64", "commodity": "string",
+                                    "measure": "string"}).sort_values(
+        ["commodity", "measure", "year", "compiler", "country_iso3"],
+        kind="mergesort").reset_index(drop=True)
+
+
+#: the edition whose commodities the matrix of share reports and the atlas cover
+ATLAS_EDITION = "MCS 2026"
+#: a commodity-measure needs a world total and this many producing countries
+ATLAS_MIN_COUNTRIES = 3
+
+
+def country_production_pairs(production: pd.DataFrame,
+                             edition: str = ATLAS_EDITION) -> list[dict[str, object]]:
+    """Every commodity and measure of ``edition`` with production by country: a world
+    total and at least ``ATLAS_MIN_COUNTRIES`` countries with a value. Sorted by name."""
+    rows = production[(production["edition"] == edition) & production["production_t"].notna()]
+    out = []
+    for (commodity, measure), g in rows.groupby(["commodity", "measure"], sort=True):
+        countries = g.loc[g["entity"] == "country", "country_iso3"].nunique()
+        if countries >= ATLAS_MIN_COUNTRIES and (g["entity"] == "world").any():
+            out.append({"commodity": str(commodity), "measure": str(measure),
+                        "countries": int(countries), "edition": edition})
+    return out

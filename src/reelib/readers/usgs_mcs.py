@@ -269,6 +269,23 @@ def mcs2026_us_salient(release: pd.DataFrame) -> pd.DataFrame:
     return obs.make_salient(rows.assign(item=rows["measure"]))
 
 
+#: the U.S. indicators the critical-minerals atlas compares across every chapter
+US_INDICATORS = ("Net import reliance", "Price")
+
+
+def mcs2026_us_indicators(release: pd.DataFrame) -> pd.DataFrame:
+    """U.S. net import reliance and prices of every chapter, in the salient-statistics
+    columns plus ``commodity`` (named as in the world production tables) and
+    ``sub_commodity`` (the release's own name, e.g. Bauxite or Alumina)."""
+    rows = release[(release["section"] == "Salient Statistics—United States")
+                   & release["statistic"].isin(US_INDICATORS)]
+    out = obs.make_salient(rows.assign(item=rows["measure"]))
+    commodity = rows["chapter"].map(commodity_name).astype("string").reset_index(drop=True)
+    # a chapter may hold several commodities (bauxite and alumina): keep which one
+    return out.assign(commodity=commodity.to_numpy(),
+                      sub_commodity=rows["commodity"].astype("string").to_numpy())
+
+
 def read_mcs2025_salient(path: Path | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Read the transcribed MCS 2025 U.S. salient table: (salient rows, price rows)."""
     path = path or source_path(MCS2025_ID, "mcs2025-rare-earths_salient_transcribed.csv")

@@ -1,0 +1,154 @@
+"""The critical-minerals atlas: the same lens on every commodity with production by country.
+
+One row per commodity and measure of an MCS edition (``processed.tables.
+country_production_pairs``): the world total, China's share, the largest producer and its
+share, CR3, the HHI interval (``analysis.shares.concentration``), China's share of
+reserves, U.S. net import reliance, the change of the first U.S. price the chapter
+prints, and China's export controls that cover the commodity (``reference.events``).
+Every value is read from the rows of that edition; where the edition gives none the cell
+is empty, never filled in.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from reelib.analysis import shares
+from reelib.reference.events import export_controls
+
+
+def _reserves_share(reserves: pd.DataFrame, commodity: str, edition: str) -> float | None:
+    rows = reserves[(reserves["commodity"] == commodity) & (reserves["edition"] == edition)]
+    world = rows.loc[rows["entity"] == "world", "reserves_t"].dropna()
+    china = rows.loc[rows["country_iso3"] == "CHN", "reserves_t"].dropna()
+    if world.empty or china.empty or float(world.iloc[0]) <= 0:
+        return None
+    return 100 * float(china.iloc[0]) / float(world.iloc[0])
+
+
+def _pick(rows: pd.DataFrame, measure: str) -> pd.DataFrame:
+    """The rows of the chapter's first item; of the sub-commodity the measure names, when
+    the chapter holds several (bauxite and alumina)."""
+    subs = rows["sub_commodity"].dropna().unique()
+    if len(subs) > 1:
+        named = [s for s in subs if str(s).lower() in measure.lower()]
+        if named:
+            rows = rows[rows["sub_commodity"] == named[0]]
+    first = rows.sort_values("source_row")["item"].iloc[0]
+    return rows[rows["item"] == first].sort_values("year")
+
+
+def _import_reliance(indicators: pd.DataFrame, commodity: str,
+                     measure: str) -> tuple[float | None, str, str]:
+    """(value, qualifier, item) of the latest U.S. net import reliance."""
+    rows = indicators[(indicators["commodity"] == commodity)
+                      & (indicators["statistic"] == "Net import reliance")]
+    if rows.empty:
+        return None, "", ""
+    item = _pick(rows, measure).dropna(subset=["year"])
+    if item.empty:
+        return None, "", ""
+    last = item.iloc[-1]
+    # a bound (">75", "<25") is kept with its qualifier; its number is the bound
+    found = [last[c] for c in ("value", "value_low", "value_high") if not pd.isna(last[c])]
+    value = float(found[0]) if found else None
+    return value, str(last["qualifier"]), f"{last['item']} ({int(last['year'])})"
+
+
+def _price_change(indicators: pd.DataFrame, commodity: str,
+                  measure: str) -> tuple[float | None, str, int | None, int | None]:
+    """(change %, item, first year, last year) of the chapter's first price series."""
+    rows = indicators[(indicators["commodity"] == commodity)
+                      & (indicators["statistic"] == "Price")]
+    if rows.empty:
+        return None, "", None, None
+    item = _pick(rows, measure).dropna(subset=["year", "value"])
+    item = item[item["value"] > 0]
+    if len(item) < 2:
+        return None, "", None, None
+    first, last = item.iloc[0], item.iloc[-1]
+    change = 100 * (float(last["value"]) / float(first["value"]) - 1)
+    return change, str(first["item"]), int(first["year"]), int(last["year"])
+
+
+def atlas_table(production: pd.DataFrame, reserves: pd.DataFrame, indicators: pd.DataFrame,
+                events: pd.DataFrame, pairs: list[dict], edition: str) -> pd.DataFrame:
+    """One row per commodity and measure in ``pairs`` (see the module doc)."""
+    rows = []
+    for pair in pairs:
+        commodity, measure = pair["commodity"], pair["measure"]
+        series = shares.select_series(production, commodity, measure=measure, vintage=edition)
+        year = int(series["year"].max())
+        latest = series[series["year"] == year]
+        country_shares = shares.compute_shares(latest)
+        conc = shares.concentration(country_shares)
+        head = shares.summarise_year(country_shares, conc, year)
+        nir, nir_qualifier, nir_item = _import_reliance(indicators, commodity, measure)
+        price, price_item, p0, p1 = _price_change(indicators, commodity, measure)
+        controls = export_controls(events, commodity)
+        effective = controls["in_force"].fillna(controls["date"])
+        rows.append({
+            "commodity": commodity, "measure": measure, "year": year,
+            "world_production_t": head["world_total"],
+            "china_share_pct": head["country_share_pct"],
+            "top_country": head["top_country"], "top_share_pct": head["cr1_pct"],
+            "cr3_pct": head["cr3_pct"], "hhi_lower": head["hhi_lower"],
+            "hhi_upper": head["hhi_upper"], "countries": int(pair.get("countries", 0)),
+            "china_reserves_share_pct": _reserves_share(reserves, commodity, edition),
+            "us_import_reliance_pct": nir, "us_import_reliance_qualifier": nir_qualifier,
+            "us_import_reliance_item": nir_item,
+            "price_change_pct": price, "price_item": price_item,
+            "price_first_year": p0, "price_last_year": p1,
+            "export_controlled": bool(len(controls)),
+            "export_control_dates": "; ".join(f"{d:%Y-%m-%d}" for d in effective),
+            "export_controls": "; ".join(f"{d:%Y-%m-%d} ({a or e})" for d, a, e in zip(
+                effective, controls["announcement"], controls["event_id"])),
+            "edition": edition, "source_id": str(latest["source_id"].iloc[0]),
+        })
+    out = pd.DataFrame(rows)
+    if out.empty:
+        return out
+    return out.astype({
+        "year": "Int64", "countries": "Int64", "price_first_year": "Int64",
+        "price_last_year": "Int64", "world_production_t": "Float64",
+        "china_share_pct": "Float64", "top_share_pct": "Float64", "cr3_pct": "Float64",
+        "hhi_lower": "Float64", "hhi_upper": "Float64",
+        "china_reserves_share_pct": "Float64", "us_import_reliance_pct": "Float64",
+        "price_change_pct": "Float64", "export_controlled": "bool",
+    }).sort_values(["china_share_pct", "commodity"], ascending=[False, True],
+                   na_position="last", kind="mergesort").reset_index(drop=True)
+
+
+def china_share_summary(atlas: pd.DataFrame) -> dict[str, object]:
+    """Counts for the atlas's lead: commodities covered, China largest producer, China
+    above half of world output, export-controlled among them."""
+    top = atlas["top_country"].eq("China")
+    return {"n": int(len(atlas)), "n_commodities": int(atlas["commodity"].nunique()),
+            "china_top": int(top.sum()),
+            "china_over_half": int((atlas["china_share_pct"] > 50).sum()),
+            "controlled": int(atlas["export_controlled"].sum()),
+            "controlled_china_top": int((top & atlas["export_controlled"]).sum())}
+
+
+#: the atlas columns a page shows, in order (the CSV keeps them all)
+DISPLAY = ["commodity", "measure", "year", "world_production_t", "china_share_pct",
+           "top_country", "top_share_pct", "cr3_pct", "hhi_lower", "hhi_upper",
+           "china_reserves_share_pct", "us_import_reliance_pct",
+           "us_import_reliance_qualifier", "price_change_pct", "export_control_dates"]
+
+
+def display_columns(atlas: pd.DataFrame) -> pd.DataFrame:
+    """The atlas as a page shows it (``DISPLAY`` columns)."""
+    return atlas.loc[:, [c for c in DISPLAY if c in atlas.columns]]
+
+
+def controls_table(events: pd.DataFrame) -> pd.DataFrame:
+    """China's export-control measures: announced, in force, announcement, commodities,
+    what it does, source."""
+    c = events[events["export_control"]].sort_values("date")
+    return pd.DataFrame({
+        "announced": c["date"].dt.date.astype("string"),
+        "in_force": c["in_force"].dt.date.astype("string"),
+        "announcement": c["announcement"], "commodities": c["commodities"].str.replace(
+            ";", ", "), "measure": c["event"], "source": c["source"],
+    }).reset_index(drop=True)

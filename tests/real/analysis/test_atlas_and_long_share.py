@@ -1,0 +1,91 @@
+"""China's long share (primary and secondary, USGS beside BGS) and the critical-minerals
+atlas, on the real processed tables, with key numbers checked against the raw files."""
+
+import pandas as pd
+import pytest
+
+from reelib.analysis import atlas, shares
+from reelib.processed.tables import country_production_pairs
+from reelib.readers import usgs_mcs
+from reelib.reference.events import load_events
+
+
+@pytest.fixture(scope="module")
+def long_share(processed):
+    return shares.long_china_share(processed("production"), processed("production_compilers"))
+
+
+def test_china_share_runs_from_2003_with_the_seam_at_the_first_primary_year(long_share):
+    years = long_share["year"].tolist()
+    assert years == list(range(2003, 2026))
+    first_primary = long_share.loc[long_share["basis"] == "primary", "year"].min()
+    assert first_primary == 2018
+    assert (long_share.loc[long_share["year"] < 2018, "basis"] == "secondary").all()
+    assert long_share.set_index("year").loc[2018, "is_seam"]
+    by_year = long_share.set_index("year")["china_share_pct"]
+    assert by_year[2010] == pytest.approx(100 * 130_000 / 133_000)  # secondary, USGS
+    assert by_year[2024] == pytest.approx(100 * 270_000 / 380_000)  # MCS 2026, primary
+
+
+def test_usgs_and_bgs_disagree_most_while_usgs_reports_the_quota(long_share, processed):
+    compared = shares.compare_compilers(long_share, processed("production_compilers"))
+    listed = compared.loc[compared["is_listed"], "year"].tolist()
+    assert {2014, 2015, 2016, 2017, 2018, 2019, 2020} <= set(listed)
+    assert not set(listed) & {2022, 2023, 2024}
+    quota = compared[compared["usgs_caveats"].str.contains("production quota")]
+    assert set(quota["year"]) >= {2018, 2019, 2020, 2021}
+    assert compared.set_index("year").loc[2016, "china_gap_pct"] == pytest.approx(
+        100 * (140_000 - 105_000) / 105_000)
+
+
+def test_a_commodity_without_a_long_series_gives_a_short_one(processed):
+    out = shares.long_china_share(processed("production"), processed("production_compilers"),
+                                  "Tungsten", "Mine production")
+    assert out["year"].tolist() == [2024, 2025] and (out["basis"] == "primary").all()
+    none = shares.long_china_share(processed("production"), processed("production_compilers"),
+                                   "Iodine", "Mine production")
+    assert none.empty  # China prints no iodine production
+
+
+@pytest.fixture(scope="module")
+def table(processed):
+    production = processed("production")
+    pairs = country_production_pairs(production, "MCS 2026")
+    return atlas.atlas_table(production, processed("reserves"), processed("us_indicators"),
+                             load_events(), pairs, "MCS 2026")
+
+
+def test_the_atlas_has_a_row_per_commodity_measure_with_production_by_country(table):
+    assert len(table) >= 70 and table["commodity"].nunique() >= 60
+    assert not table.duplicated(["commodity", "measure"]).any()
+    assert (table["hhi_lower"] <= table["hhi_upper"]).all()
+    assert (table["hhi_upper"] <= 10_000).all()
+
+
+def test_atlas_shares_match_the_raw_mcs_2026_file(table):
+    release = usgs_mcs.read_mcs2026_release()
+    for chapter, commodity in (("TUNGSTEN", "Tungsten"), ("BISMUTH", "Bismuth"),
+                               ("RARE EARTHS", "Rare earths")):
+        rows = release[(release["chapter"] == chapter) & (release["year"] == 2025)
+                       & (release["statistic"] == "Production")
+                       & release["section"].str.startswith("World")]
+        china = float(rows.loc[rows["country"] == "China", "value"].iloc[0])
+        world = float(rows.loc[rows["country"].str.startswith("World total"), "value"].iloc[0])
+        row = table[table["commodity"] == commodity].iloc[0]
+        assert row["china_share_pct"] == pytest.approx(100 * china / world), commodity
+
+
+def test_export_controls_mark_the_commodities_the_registry_names(table):
+    marked = set(table.loc[table["export_controlled"], "commodity"])
+    assert {"Gallium", "Graphite (natural)", "Antimony", "Tungsten", "Bismuth", "Indium",
+            "Molybdenum", "Tellurium", "Rare earths"} <= marked
+    gallium = table[table["commodity"] == "Gallium"].iloc[0]
+    assert gallium["export_control_dates"].startswith("2023-08-01")
+    assert "Copper" not in marked
+
+
+def test_us_import_reliance_keeps_bounds_as_printed(table):
+    rare = table[table["commodity"] == "Rare earths"].iloc[0]
+    assert rare["us_import_reliance_pct"] is not pd.NA
+    bounded = table[table["us_import_reliance_qualifier"] == "lower_bound"]
+    assert len(bounded) and bounded["us_import_reliance_pct"].notna().all()
