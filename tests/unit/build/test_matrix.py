@@ -30,7 +30,8 @@ def test_listed_values_expand_into_their_product_with_slugged_names(tmp_path):
 
 def test_the_data_driven_list_comes_from_the_clean_and_is_empty_before_it(tmp_path):
     entry = {"name": "s-{commodity}-{measure}", "group": "shares", "notebook": "nb.ipynb",
-             "title": "{commodity}, {measure}", "matrix": {"commodity_measure": "country-production"}}
+             "title": "{commodity}, {measure}",
+             "matrix": {"commodity_measure": "country-production"}}
     path = _file(tmp_path, entry)
     assert load_reports_file(path, processed_dir=tmp_path) == []
     (tmp_path / "matrix_values.json").write_text(json.dumps({"country_production": [
