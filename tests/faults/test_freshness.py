@@ -76,3 +76,18 @@ def test_a_needed_reports_changed_facts_make_the_dependant_stale(reports_copy):
     assert "facts of" in stale_reason(patched, reports_copy, code_fingerprint())
     facts_path.write_text(facts_path.read_text().replace("91.3", "91.4"))
     assert stale_reason(_spec("supply-chain-stages"), reports_copy, code_fingerprint())
+
+
+def test_the_clean_runs_only_when_its_inputs_or_outputs_changed(project, monkeypatch):
+    from helpers import run
+
+    from reelib import config
+
+    monkeypatch.setenv("REELIB_MIRROR", str(config.mirror_dir()))
+    first = run(["data"], root=project)
+    assert first.returncode == 0, first.stderr
+    assert "is up to date" in first.stdout  # a copy of a current clean: nothing to do
+    (project / "data" / "processed" / "cpi.parquet").unlink()
+    again = run(["data"], root=project)
+    assert again.returncode == 0 and "clean: wrote" in again.stdout, again.stderr
+    assert (project / "data" / "processed" / "cpi.parquet").exists()

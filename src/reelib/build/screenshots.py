@@ -3,8 +3,8 @@
     python -m reelib.build.screenshots [--out DIR] [PAGE ...]
 
 PAGE is a report name (``prices-nd``) or ``index``; by default the pages the README shows
-and reviewers compare: the index, the summary, the shares page, the Nd and Dy price pages
-and the claims page. Each page is opened from ``reports/`` as a browser would open it (a
+and reviewers compare: the index, the summary, the shares page, the Nd and Dy price pages,
+the claims page and the critical-minerals atlas. Each page is opened from ``reports/`` as a browser would open it (a
 ``file://`` address, no server, no network), drawn in a 1200-pixel-wide window tall enough
 for the whole page, and cropped below its last non-white row.
 
@@ -24,7 +24,7 @@ from pathlib import Path
 from reelib import config
 
 DEFAULT_PAGES = ("index", "summary", "production-shares-rare-earths", "prices-nd", "prices-dy",
-                 "claims-check")
+                 "claims-check", "critical-minerals-atlas")
 OUT_DIR = config.REPORTS_DIR / "screenshots"
 WIDTH = 1200
 MAX_HEIGHT = 16000

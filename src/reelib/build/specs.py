@@ -4,7 +4,9 @@ with which parameters and time limit, after which other reports.
 Every entry is checked before anything runs: a report name is a plain name (it becomes
 a folder under ``reports/``), a notebook is a file name in the reports file's folder that
 does not resolve outside it, parameters are a mapping, ``needs`` name other reports and
-have no cycle, and a wrongly shaped file is a ``RegistryError`` naming the entry.
+have no cycle, and a wrongly shaped file is a ``RegistryError`` naming the entry. An entry
+with ``matrix:`` stands for one report per parameter set (listed values, or a list the
+clean derives from the data); ``reelib list`` shows them all.
 """
 
 from __future__ import annotations
@@ -197,7 +199,8 @@ def select_specs(specs: list[ReportSpec], names: list[str] | None) -> list[Repor
     by_name = {s.name: s for s in specs}
     unknown = [n for n in names if n not in by_name]
     if unknown:
-        raise RegistryError(f"unknown report(s) {unknown}; defined: {sorted(by_name)}")
+        raise RegistryError(f"unknown report(s) {unknown}{_suggest(unknown[0], by_name)}; "
+                            f"`reelib list` shows the {len(by_name)} reports")
     wanted, stack = set(), list(names)
     while stack:
         n = stack.pop()
@@ -265,6 +268,14 @@ def resolve_notebook(name: str | Path) -> Path:
     raise ParameterError(f"{name!r} {what}; give a path or one of: {listing}")
 
 
+def _suggest(name: str, known) -> str:
+    """' (did you mean 'x'?)' for a near miss among ``known`` names, else ''."""
+    import difflib
+
+    close = difflib.get_close_matches(name, list(known), n=3, cutoff=0.6)
+    return f" (did you mean {', '.join(repr(c) for c in close)}?)" if close else ""
+
+
 def base_spec(name: str, specs: list[ReportSpec]) -> ReportSpec:
     """The report an ad-hoc run starts from: a report name, or a notebook (path, file name,
     stem or number) run with its own defaults."""
@@ -274,9 +285,9 @@ def base_spec(name: str, specs: list[ReportSpec]) -> ReportSpec:
     try:
         notebook = resolve_notebook(name)
     except ParameterError as exc:
-        raise RegistryError(f"{name!r} is neither a report in the reports file ("
-                            f"{', '.join(s.name for s in specs)}) nor a notebook: {exc}"
-                            ) from exc
+        raise RegistryError(f"{name!r} is neither a report in the reports file"
+                            f"{_suggest(name, [s.name for s in specs])} nor a notebook: "
+                            f"{exc}") from exc
     return ReportSpec(name=notebook.stem, notebook=notebook, title=_heading(notebook))
 
 
