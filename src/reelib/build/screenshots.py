@@ -5,9 +5,9 @@
 PAGE is a report name (``prices-nd``) or ``index``; by default the pages the README shows
 and reviewers compare: the index, the summary, the shares page, the Nd and Dy price pages,
 the claims page and the critical-minerals atlas. Each page is opened from ``reports/``
-as a browser would open it (a
-``file://`` address, no server, no network), drawn in a 1200-pixel-wide window tall enough
-for the whole page, and cropped below its last non-white row.
+as a browser would open it (a ``file://`` address, no server, no network), drawn in a
+1200-pixel-wide window tall enough for the whole page, and cropped below its last
+non-white row.
 
 Chromium is found as ``chromium``, ``chromium-browser`` or ``google-chrome`` on PATH (on
 Debian: ``apt-get install chromium``); without it the command says so and exits 2.
