@@ -147,6 +147,12 @@ def _cmd_list(args: argparse.Namespace) -> None:
         params = json.dumps(s.parameters, ensure_ascii=False) if s.parameters else ""
         rows.append((s.name + (" (ad hoc)" if s.adhoc else ""), s.notebook.name, params,
                      status))
+    from reelib.build.specs import MATRIX_VALUES
+
+    if not (config.PROCESSED_DIR / MATRIX_VALUES).exists():
+        print("(entries with a data-driven matrix: expanded once `reelib data` has run)")
+    if not rows:
+        return
     width = max(len(r[0]) for r in rows)
     nb_width = max(len(r[1]) for r in rows)
     for name, notebook, params, status in rows:

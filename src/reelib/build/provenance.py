@@ -18,16 +18,22 @@ PACKAGES = ("reelib", "pandas", "numpy", "pyarrow", "statsmodels", "scipy", "mat
             "nbval", "ipykernel")
 #: files whose change can change a report: code, reference tables, page templates
 CODE_SUFFIXES = (".py", ".yaml", ".csv", ".html", ".j2", ".css", ".json", ".js")
+#: tools that never run inside a report: changing them must not make reports stale
+NOT_REPORT_CODE = ("cli.py", "build/benchmark.py", "build/screenshots.py",
+                   "build/environment.py", "build/snapshots.py", "build/templates/index.html")
 #: The package's source folder (``src/reelib``).
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
 
 
 def code_fingerprint() -> str:
-    """sha256 over reelib's source and reference files (what a report's code depends on)."""
+    """sha256 over reelib's source and reference files (what a report's code depends on),
+    leaving out the tools that never run inside a report (``NOT_REPORT_CODE``)."""
     h = hashlib.sha256()
     pkg = PACKAGE_DIR
     for p in sorted(pkg.rglob("*")):
-        if p.suffix in CODE_SUFFIXES and "__pycache__" not in p.parts:
+        rel = p.relative_to(pkg).as_posix()
+        if (p.suffix in CODE_SUFFIXES and "__pycache__" not in p.parts
+                and rel not in NOT_REPORT_CODE):
             h.update(str(p.relative_to(pkg)).encode())
             h.update(p.read_bytes())
     return h.hexdigest()

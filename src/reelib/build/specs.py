@@ -79,8 +79,11 @@ def _matrix_rows(matrix: object, where: str, processed_dir: Path | None) -> list
         path = (processed_dir or config.PROCESSED_DIR) / MATRIX_VALUES
         try:
             pairs = json.loads(path.read_text(encoding="utf-8"))["country_production"]
-        except (OSError, ValueError, KeyError):
+        except FileNotFoundError:
             pairs = []  # not cleaned yet: `reelib data` writes it
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise RegistryError(f"{path} is damaged ({type(exc).__name__}); run `reelib "
+                                "clean` to write it again") from exc
         rows = [{**r, "commodity": p["commodity"], "measure": p["measure"]}
                 for r in rows for p in pairs]
     return rows

@@ -42,6 +42,9 @@ def test_the_data_driven_list_comes_from_the_clean_and_is_empty_before_it(tmp_pa
                                        "s-copper-refinery-production"]
     assert specs[0].parameters == {"commodity": "Graphite (natural)",
                                    "measure": "Mine production"}
+    (tmp_path / "matrix_values.json").write_text('{"country_prod')  # cut short
+    with pytest.raises(RegistryError, match="damaged.*reelib clean"):
+        load_reports_file(path, processed_dir=tmp_path)
 
 
 @pytest.mark.parametrize("matrix, message", [
