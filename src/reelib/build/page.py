@@ -30,6 +30,8 @@ TEMPLATE = "report"
 CHECK_MARK = "NBVAL_CHECK_OUTPUT"
 SOURCES_FILE = "sources.json"
 _H1 = re.compile(r"^\s*#\s+(.+?)\s*$", re.MULTILINE)
+#: a table marked sortable (the stylesheet names the class too, so match the attribute)
+SORTABLE = re.compile(r'<table[^>]*class="[^"]*\breelib-sortable\b')
 
 
 @lru_cache(maxsize=2)
@@ -148,7 +150,7 @@ def notebook_html(nb: nbformat.NotebookNode, context: dict[str, Any], *,
     for alt in alts:
         if alt and placeholder in body:
             body = body.replace(placeholder, f'alt="{html.escape(alt)}"', 1)
-    if "reelib-sortable" in body:  # the page's one script: sort a table by a column
+    if SORTABLE.search(body):  # the page's one script: sort a table by a column
         script = (TEMPLATES_DIR / TEMPLATE / "sortable.js").read_text(encoding="utf-8")
         body = body.replace("</body>", f"<script>\n{script}</script>\n</body>", 1)
     return body
