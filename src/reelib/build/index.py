@@ -12,9 +12,9 @@ from pathlib import Path
 import jinja2
 
 from reelib.build.freshness import adhoc_specs
+from reelib.build.page import key_findings, read_json
 from reelib.build.provenance import build_stamp, package_versions
 from reelib.files.atomic import write_text_atomic
-from reelib.present.numbers import format_fact
 from reelib.sources.registry import load_registry
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
@@ -22,12 +22,7 @@ TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 
 def _report_entry(spec, result, reports_dir: Path) -> dict:
     folder = reports_dir / spec.name
-    try:
-        facts = json.loads((folder / "facts.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        facts = {}
-    if not isinstance(facts, dict):
-        facts = {}
+    facts = read_json(folder / "facts.json", {})
     status = result.status if result is not None else (
         "up to date" if folder.exists() else "never built")
     html = folder / f"{spec.name}.html"
@@ -45,10 +40,7 @@ def _report_entry(spec, result, reports_dir: Path) -> dict:
         "tables": [rel(p) for p in sorted((folder / "tables").glob("*.csv"))],
         "parameters": json.dumps(spec.parameters, sort_keys=True) if spec.parameters else "",
         "adhoc": spec.adhoc, "group": spec.group,
-        "findings": [{"key": key, "label": f.get("label") or key, "text": format_fact(f),
-                      "source": f.get("source", ""), "edition": f.get("edition", ""),
-                      "caveats": f.get("caveats", "")}
-                     for key, f in facts.items() if isinstance(f, dict) and f.get("key_finding")],
+        "findings": key_findings(facts),
     }
 
 

@@ -93,7 +93,7 @@ def source_labels(source_ids: list[str]) -> list[dict[str, str]]:
     return out
 
 
-def key_findings(name: str, facts: dict[str, Any]) -> list[dict[str, str]]:
+def key_findings(facts: dict[str, Any]) -> list[dict[str, str]]:
     """The facts recorded with ``key_finding=True``, formatted the one way pages write them."""
     return [{"key": key, "label": f.get("label") or key, "text": format_fact(f),
              "source": f.get("source", ""), "edition": f.get("edition", ""),
@@ -101,7 +101,9 @@ def key_findings(name: str, facts: dict[str, Any]) -> list[dict[str, str]]:
             for key, f in facts.items() if isinstance(f, dict) and f.get("key_finding")]
 
 
-def _read_json(path: Path, default):
+def read_json(path: Path, default):
+    """The JSON in ``path``, or ``default`` when it is missing, unreadable or of another
+    type (a damaged facts file never stops a page or the index)."""
     try:
         value = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -114,8 +116,8 @@ def page_context(spec, folder: Path | None = None, *,
     """What the template needs besides the notebook, from the spec and the report folder;
     ``stamp`` is the build's time and commit (``provenance.build_stamp``), made once per
     build by its parent so every page of a build shows the same."""
-    facts = _read_json(folder / "facts.json", {}) if folder is not None else {}
-    sources = _read_json(folder / SOURCES_FILE, []) if folder is not None else []
+    facts = read_json(folder / "facts.json", {}) if folder is not None else {}
+    sources = read_json(folder / SOURCES_FILE, []) if folder is not None else []
     params = {k: v for k, v in spec.parameters.items() if k != "report_dir"}
     return {
         "name": spec.name, "title": spec.title,
@@ -124,7 +126,7 @@ def page_context(spec, folder: Path | None = None, *,
         **(stamp or build_stamp()), "version": reelib_version(),
         "parameters": json.dumps(params, sort_keys=True, ensure_ascii=False) if params else "",
         "sources": source_labels([s for s in sources if isinstance(s, str)]),
-        "findings": key_findings(spec.name, facts),
+        "findings": key_findings(facts),
     }
 
 

@@ -12,7 +12,7 @@ clean derives from the data); ``reelib list`` shows them all.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -46,14 +46,17 @@ class ReportSpec:
     group: str = ""  # the matrix entry it was expanded from (the index groups them)
 
 
-def slug(value: Any) -> str:
-    """A value as part of a report name: lower-case letters and digits joined by '-'.
+def slug(value: Any, *, lower: bool = True) -> str:
+    """A value as part of a report name: letters and digits joined by '-' (lower-case for
+    a matrix; an ad-hoc name keeps case and dots: ``lower=False``).
 
-    >>> slug("Graphite (natural)"), slug("Mine production: Kaolin")
-    ('graphite-natural', 'mine-production-kaolin')
+    >>> slug("Graphite (natural)"), slug("Mine production: Kaolin"), slug(2.5, lower=False)
+    ('graphite-natural', 'mine-production-kaolin', '2.5')
     """
     text = value if isinstance(value, str) else yaml.safe_dump(value, default_flow_style=True)
-    return re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-") or "x"
+    if lower:
+        return re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-") or "x"
+    return re.sub(r"[^A-Za-z0-9.]+", "-", str(text)).strip("-.") or "x"
 
 
 def _matrix_rows(matrix: object, where: str, processed_dir: Path | None) -> list[dict]:
@@ -107,8 +110,7 @@ def _entries(entry: object, i: int, path: Path,
             one.update(name=name, title=title,
                        parameters={**(entry.get("parameters") or {}), **values})
             spec = _entry(one, i, path)
-            out.append(ReportSpec(**{**spec.__dict__,
-                                     "group": str(entry.get("group") or entry["name"])}))
+            out.append(replace(spec, group=str(entry.get("group") or entry["name"])))
         return out
     return [_entry(entry, i, path)]
 
@@ -213,11 +215,6 @@ def select_specs(specs: list[ReportSpec], names: list[str] | None) -> list[Repor
     return [s for s in specs if s.name in wanted]
 
 
-def _slug(value: Any) -> str:
-    text = value if isinstance(value, str) else yaml.safe_dump(value, default_flow_style=True)
-    return re.sub(r"[^A-Za-z0-9.]+", "-", str(text)).strip("-.") or "x"
-
-
 def matrix_names(group: str, path: Path | None = None) -> dict[tuple, str]:
     """``{(commodity, measure, ...) parameter values: report name}`` of a matrix entry's
     reports, keyed by the values of its matrix parameters in order (the atlas links
@@ -238,7 +235,8 @@ def adhoc_spec(base: ReportSpec, overrides: dict[str, Any], *, name: str | None 
     if not overrides:
         raise RegistryError(f"an ad-hoc report of {base.name!r} needs at least one -p "
                             "name=value")
-    auto = base.name + "--" + "--".join(f"{k}-{_slug(v)}" for k, v in overrides.items())
+    auto = base.name + "--" + "--".join(f"{k}-{slug(v, lower=False)}"
+                                        for k, v in overrides.items())
     try:
         name = check_name(name or auto[:120], "ad-hoc report name")
     except UnsafePathError as exc:

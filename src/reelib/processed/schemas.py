@@ -47,6 +47,18 @@ def _quantity_table(value: str) -> dict[str, pa.Column]:
     }
 
 
+#: U.S. salient-statistics rows as the MCS prints them (us_salient; us_indicators adds
+#: the commodity and narrows the statistics)
+_SALIENT: dict[str, pa.Column] = {
+    **_PROVENANCE, "chapter": _col(S), "statistic": _col(S), "item": _col(S),
+    "country": _col(S), "year": _col(INT, nullable=True), "year_label": _col(S),
+    "value": _col(F, nullable=True), "value_low": _col(F, nullable=True),
+    "value_high": _col(F, nullable=True), "qualifier": _QUALIFIER, "value_raw": _col(S),
+    "unit_original": _col(S), "is_estimate": _col(B), "notes": _col(S),
+    "correction_id": _col(S),
+}
+
+
 KEYS: dict[str, list[str]] = {
     "production": ["commodity", "measure", "country_iso3", "country", "year", "source_id",
                    "edition"],
@@ -133,22 +145,10 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
         "is_missing": _col(B), "is_seasonally_adjusted": _col(B),
     }, strict=True),
     "us_indicators": pa.DataFrameSchema({
-        "commodity": _col(S), "sub_commodity": _col(S), **_PROVENANCE, "chapter": _col(S),
-        "statistic": _col(S, pa.Check.isin(["Net import reliance", "Price"])), "item": _col(S),
-        "country": _col(S), "year": _col(INT, nullable=True), "year_label": _col(S),
-        "value": _col(F, nullable=True), "value_low": _col(F, nullable=True),
-        "value_high": _col(F, nullable=True), "qualifier": _QUALIFIER, "value_raw": _col(S),
-        "unit_original": _col(S), "is_estimate": _col(B), "notes": _col(S),
-        "correction_id": _col(S),
+        "commodity": _col(S), "sub_commodity": _col(S), **_SALIENT,
+        "statistic": _col(S, pa.Check.isin(["Net import reliance", "Price"])),
     }, strict=True),
-    "us_salient": pa.DataFrameSchema({
-        **_PROVENANCE, "chapter": _col(S), "statistic": _col(S), "item": _col(S),
-        "country": _col(S), "year": _col(INT, nullable=True), "year_label": _col(S),
-        "value": _col(F, nullable=True), "value_low": _col(F, nullable=True),
-        "value_high": _col(F, nullable=True), "qualifier": _QUALIFIER, "value_raw": _col(S),
-        "unit_original": _col(S), "is_estimate": _col(B), "notes": _col(S),
-        "correction_id": _col(S),
-    }, strict=True),
+    "us_salient": pa.DataFrameSchema(_SALIENT, strict=True),
     "chain_shares": pa.DataFrameSchema({
         "source_id": _col(S), "edition": _col(S),
         "stage": _col(S, pa.Check.isin(["mining", "refining", "magnets"])),

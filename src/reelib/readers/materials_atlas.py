@@ -17,6 +17,7 @@ import pandas as pd
 
 from reelib.exceptions import UnparseableValueError
 from reelib.readers.decode import read_csv_text, read_text, require_columns
+from reelib.readers.values import parse_value
 from reelib.sources.fetch import source_path
 from reelib.sources.registry import edition_of
 
@@ -30,14 +31,15 @@ COMPILERS = {"USGS": "USGS Mineral Commodity Summaries, newest edition per year"
 
 
 def _number(text: str, path: Path, row: int, column: str, *, integer: bool = False) -> float:
-    try:
-        value = float(str(text).replace(",", ""))
-    except ValueError:
-        value = float("nan")
-    if not value >= 0 or (integer and not value.is_integer()):
+    """A plain printed number (``values.parse_value``); a code, bound, range or negative
+    value has no place in this file and is an error naming where it is."""
+    parsed = parse_value(text, file=path, row=row, column=column)
+    value = parsed.value
+    if (parsed.qualifier not in ("exact", "zero") or value is None or value < 0
+            or (integer and not float(value).is_integer())):
         raise UnparseableValueError(path, "not a non-negative number", row=row, column=column,
                                     value=text)
-    return value
+    return float(value)
 
 
 def read_compilers(path: Path | None = None) -> pd.DataFrame:

@@ -113,7 +113,7 @@ def with_display_names(df: pd.DataFrame, column: str = "country", *,
     shown = published.where(~is_country, df[iso3].astype("string").map(
         lambda code: display_name(code) if isinstance(code, str) else code))
     out = df.assign(**{column: shown.astype("string"), f"{column}_published": published})
-    cols = [c for c in df.columns]
+    cols = list(df.columns)
     cols.insert(cols.index(column) + 1, f"{column}_published")
     return out.loc[:, cols]
 

@@ -10,15 +10,6 @@ from reelib.reference.events import events_for, load_events
 from reelib.exceptions import SelectionError
 
 
-def _cpi(values: dict[int, float], missing: tuple = ()) -> pd.DataFrame:
-    rows = []
-    for year, v in values.items():
-        for m in range(1, 13):
-            rows.append({"month": pd.Timestamp(year, m, 1),
-                         "cpi_index_1982_84": None if (year, m) in missing else v})
-    return pd.DataFrame(rows).astype({"cpi_index_1982_84": "Float64"})
-
-
 class TestEventsAndInputs:
     def test_events_for_an_element(self):
         events = load_events()

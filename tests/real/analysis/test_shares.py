@@ -1,19 +1,8 @@
 """reelib.analysis.shares on the real processed production table."""
 
-import pandas as pd
 import pytest
 
 from reelib.analysis import shares
-
-
-def _rows(values: dict[str, float | None], year=2024, edition="MCS 2026", basis="REO"):
-    entity = {"WLD": "world", "XOT": "residual"}
-    return pd.DataFrame({
-        "year": year, "country": list(values), "country_iso3": list(values),
-        "entity": [entity.get(k, "country") for k in values],
-        "value": pd.array(list(values.values()), dtype="Float64"),
-        "edition": edition, "is_estimate": False, "basis": basis,
-    })
 
 
 def test_real_rare_earth_concentration_2024(processed):

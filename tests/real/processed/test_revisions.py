@@ -1,14 +1,7 @@
 """reelib.processed.revisions on the real production and reserves tables."""
 
-import pandas as pd
 import pytest
 
-
-
-def _row(value, basis="", is_estimate=False, qualifier="exact", raw=None):
-    return pd.Series({"value": value, "basis": basis, "is_estimate": is_estimate,
-                      "qualifier": qualifier,
-                      "value_raw": raw if raw is not None else str(value)})
 
 
 @pytest.fixture(scope="module")

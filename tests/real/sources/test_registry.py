@@ -1,6 +1,5 @@
 """reelib.sources.registry on the real registry, PROVENANCE.md and mirror."""
 
-import hashlib
 from pathlib import Path
 
 import pytest
@@ -8,23 +7,7 @@ import pytest
 from reelib import config
 from reelib.exceptions import RegistryError
 from reelib.sources.fetch import fetch_sources
-from reelib.sources.registry import Source, SourceFile, load_registry
-
-
-def _sha(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-@pytest.fixture
-def tiny_source(tmp_path):
-    """A one-file source in a throwaway mirror."""
-    mirror = tmp_path / "mirror"
-    (mirror / "demo").mkdir(parents=True)
-    data = b"year,value\n2024,1\n"
-    (mirror / "demo" / "demo.csv").write_bytes(data)
-    source = Source(id="demo", publisher="p", title="t", edition="e", licence="l",
-                    kind="primary", files=(SourceFile("demo.csv", _sha(data), None),))
-    return source, mirror, tmp_path / "raw", data
+from reelib.sources.registry import load_registry
 
 
 class TestLoadRegistry:

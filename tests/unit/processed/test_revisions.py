@@ -1,7 +1,6 @@
 """reelib.processed.revisions: classification of changes between editions."""
 
 import pandas as pd
-import pytest
 
 from reelib.processed.revisions import basis_tags, classify_change
 
@@ -10,11 +9,6 @@ def _row(value, basis="", is_estimate=False, qualifier="exact", raw=None):
     return pd.Series({"value": value, "basis": basis, "is_estimate": is_estimate,
                       "qualifier": qualifier,
                       "value_raw": raw if raw is not None else str(value)})
-
-
-@pytest.fixture(scope="module")
-def revisions(processed):
-    return processed("revisions")
 
 
 

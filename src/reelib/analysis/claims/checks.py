@@ -94,6 +94,31 @@ def _production_year(data: dict, claim: dict, year: int) -> pd.DataFrame:
     return _dated(p, claim)
 
 
+def _by_edition(rows: pd.DataFrame, measure, unit: str, label: str, judge
+                ) -> tuple[list[Evidence], list[tuple[str, str]]]:
+    """Evidence from each edition in ``rows`` (oldest first): ``measure(g)`` gives the
+    edition's value or None (no evidence). Editions current at the article's date are
+    judged by ``judge(value)``; later ones are evidence only (revised since)."""
+    evidence, results = [], []
+    for edition, g in rows.sort_values("published").groupby("edition", sort=False):
+        value = measure(g)
+        if value is None:
+            continue
+        current = bool(g["current"].iloc[0])
+        name = source_names(g["source_id"].unique())
+        evidence.append(Evidence(value, unit, name, str(edition), label, current,
+                                 str(g["published"].iloc[0])))
+        if current:
+            results.append((f"{name} {edition}", judge(value)))
+    return evidence, results
+
+
+def _rank_of(values: pd.Series, countries: pd.Series, country: str) -> int | None:
+    """The country's rank by value (1 = largest; ties share the best), or None."""
+    mine = values.rank(ascending=False, method="min")[countries == country]
+    return None if mine.empty else int(mine.iloc[0])
+
+
 def _share_evidence(production_year: pd.DataFrame, country: str) -> list[Evidence]:
     out = []
     for edition, g in production_year.sort_values("published").groupby("edition", sort=False):
@@ -147,21 +172,13 @@ def _share(claim: dict, data: dict) -> Outcome:
 def _production_rank(claim: dict, data: dict) -> Outcome:
     params, tol, comp, claimed = _settings(claim)
     rows = _production_year(data, claim, int(claim["year"]))
-    evidence, results = [], []
-    for edition, g in rows.sort_values("published").groupby("edition", sort=False):
+
+    def rank(g: pd.DataFrame) -> int | None:
         c = g[(g["entity"] == "country") & g["production_t"].notna()]
-        ranks = c["production_t"].rank(ascending=False, method="min")
-        mine = ranks[c["country_iso3"] == claim["country"]]
-        if mine.empty:
-            continue
-        current = bool(g["current"].iloc[0])
-        name = source_names(g["source_id"].unique())
-        evidence.append(Evidence(int(mine.iloc[0]), "rank", name, str(edition),
-                                 "rank in world mine production", current,
-                                 str(g["published"].iloc[0])))
-        if current:
-            results.append((f"{name} {edition}", compare(int(mine.iloc[0]), claimed, 0,
-                                                         "le_rank")))
+        return _rank_of(c["production_t"], c["country_iso3"], claim["country"])
+
+    evidence, results = _by_edition(rows, rank, "rank", "rank in world mine production",
+                                    lambda r: compare(r, claimed, 0, "le_rank"))
     verdict, sup, oth = combine(results, comp)
     return _outcome(claim, verdict, evidence, sup, oth)
 
@@ -170,20 +187,16 @@ def _production_rank(claim: dict, data: dict) -> Outcome:
 def _production_ratio(claim: dict, data: dict) -> Outcome:
     params, tol, comp, claimed = _settings(claim)
     rows = _production_year(data, claim, int(claim["year"]))
-    evidence, results = [], []
-    for edition, g in rows.sort_values("published").groupby("edition", sort=False):
+
+    def ratio(g: pd.DataFrame) -> float | None:
         v = g.set_index("country_iso3")["production_t"]
         if claim["country"] not in v.index or params["to"] not in v.index:
-            continue
-        ratio = 100 * float(v[claim["country"]]) / float(v[params["to"]])
-        current = bool(g["current"].iloc[0])
-        name = source_names(g["source_id"].unique())
-        evidence.append(Evidence(ratio, "%", name, str(edition),
-                                 f"output as a share of {params['to']}'s", current,
-                                 str(g["published"].iloc[0])))
-        if current:
-            results.append((f"{name} {edition}",
-                            compare(ratio, 100 * float(params["max_ratio"]), 0, "lt")))
+            return None
+        return 100 * float(v[claim["country"]]) / float(v[params["to"]])
+
+    evidence, results = _by_edition(
+        rows, ratio, "%", f"output as a share of {params['to']}'s",
+        lambda r: compare(r, 100 * float(params["max_ratio"]), 0, "lt"))
     verdict, sup, oth = combine(results, comp)
     return _outcome(claim, verdict, evidence, sup, oth)
 
@@ -195,20 +208,16 @@ def _production_change(claim: dict, data: dict) -> Outcome:
     p = _ree(data["production"])
     p = _dated(p[(p["measure"] == "Mine production") & (p["country_iso3"] == claim["country"])
                  & p["year"].isin([year - 1, year])], claim)
-    evidence, results = [], []
-    for edition, g in p.sort_values("published").groupby("edition", sort=False):
+
+    def change(g: pd.DataFrame) -> float | None:
         v = g.set_index("year")["production_t"]
         if year - 1 not in v.index or year not in v.index:
-            continue
-        change = 100 * (float(v[year]) / float(v[year - 1]) - 1)
-        current = bool(g["current"].iloc[0])
-        name = source_names(g["source_id"].unique())
-        evidence.append(Evidence(change, "%", name, str(edition),
-                                 f"change in output {year - 1}-{year}", current,
-                                 str(g["published"].iloc[0])))
-        if current:
-            op = "gt" if params.get("direction", "up") == "up" else "lt"
-            results.append((f"{name} {edition}", compare(change, 0, 0, op)))
+            return None
+        return 100 * (float(v[year]) / float(v[year - 1]) - 1)
+
+    op = "gt" if params.get("direction", "up") == "up" else "lt"
+    evidence, results = _by_edition(p, change, "%", f"change in output {year - 1}-{year}",
+                                    lambda c: compare(c, 0, 0, op))
     verdict, sup, oth = combine(results, comp)
     return _outcome(claim, verdict, evidence, sup, oth)
 
@@ -272,21 +281,14 @@ def _reserves_value(claim: dict, data: dict) -> Outcome:
 def _reserves_rank(claim: dict, data: dict) -> Outcome:
     params, tol, comp, claimed = _settings(claim)
     r = _reserves(data, claim)
-    evidence, results = [], []
-    for edition, g in r[r["entity"] == "country"].sort_values("published").groupby(
-            "edition", sort=False):
+
+    def rank(g: pd.DataFrame) -> int | None:
         g = g.dropna(subset=["reserves_t"])
-        ranks = g["reserves_t"].rank(ascending=False, method="min")
-        mine = ranks[g["country_iso3"] == claim["country"]]
-        if mine.empty:
-            continue
-        rank, current = int(mine.iloc[0]), bool(g["current"].iloc[0])
-        name = source_names(g["source_id"].unique())
-        evidence.append(Evidence(rank, "rank", name, str(edition), "reserves rank", current,
-                                 str(g["published"].iloc[0])))
-        if current:
-            results.append((f"{name} {edition}",
-                            "supports" if rank == int(claimed) else "contradicts"))
+        return _rank_of(g["reserves_t"], g["country_iso3"], claim["country"])
+
+    evidence, results = _by_edition(
+        r[r["entity"] == "country"], rank, "rank", "reserves rank",
+        lambda k: "supports" if k == int(claimed) else "contradicts")
     verdict, sup, oth = combine(results, comp)
     return _outcome(claim, verdict, evidence, sup, oth)
 
