@@ -46,20 +46,24 @@ def nd(processed):
                            processed("cpi"), 2024)
 
 
+@pytest.fixture(scope="module")
+def uv(processed):
+    uv = pa.unit_value(processed("prices_annual"))
+    return uv[uv["year"] >= 1960]
+
+
 class TestStatisticsOnTheRealSeries:
-    def test_the_2010_quota_cut_stands_out_but_fails_holm(self, nd):
-        uv = nd.unit_value[nd.unit_value["year"] >= 1960]
-        tests = pa.event_tests(uv, nd.events, value="usd1998_per_kg", time="year",
-                               frequency="annual").set_index("event_id")
+    def test_the_2010_quota_cut_stands_out_but_fails_holm(self, uv):
+        tests = pa.event_tests(uv, pa.all_rare_earth_events(), value="usd1998_per_kg",
+                               time="year", frequency="annual").set_index("event_id")
         q = tests.loc["quota-cut-2010"]
         assert q["break_at"] == "2011" and q["placebo_percentile"] == pytest.approx(100)
         assert q["p_value"] == pytest.approx(0.025, abs=0.002)
         assert q["p_holm"] == pytest.approx(0.050, abs=0.002)
         assert q["verdict"] == "stands out, but not significant after Holm"
 
-    def test_on_its_placebo_dates_the_test_rejects_near_its_level(self, nd):
+    def test_on_its_placebo_dates_the_test_rejects_near_its_level(self, uv):
         """The old level-trend Chow test rejected at 22 of 50 placebo years."""
-        uv = nd.unit_value[nd.unit_value["year"] >= 1960]
         path = pa.f_path(uv, "usd1998_per_kg", "year")
         assert float((path["p_value"] < 0.05).mean()) <= 0.10
         qlr = pa.qlr(path, "year")
@@ -79,3 +83,18 @@ class TestStatisticsOnTheRealSeries:
                              processed("cpi"), 2024)
         res = pa.trend_of_changes(pr.annual, "real_usd_per_kg")
         assert res.n == 4 and res.p_value is None and "too few" in res.reason
+
+
+def test_the_unit_value_has_one_row_a_year_in_current_and_1998_dollars(processed):
+    uv = pa.unit_value(processed("prices_annual"))
+    assert list(uv.columns) == ["year", "current_usd_per_kg", "usd1998_per_kg"]
+    assert uv["year"].is_unique and uv["year"].min() == 1922 and uv["year"].max() == 2020
+    assert uv["usd1998_per_kg"].notna().sum() >= 90
+
+
+def test_events_of_all_rare_earths_leave_an_element_s_own_measures_out():
+    events = pa.all_rare_earth_events()
+    assert "licences-2025-04" not in set(events["event_id"])  # Sm, Gd, Tb, Dy, Lu, Sc, Y
+    assert "quota-cut-2010" in set(events["event_id"])
+    assert list(events["number"]) == list(range(1, len(events) + 1))
+    assert events["date"].is_monotonic_increasing

@@ -7,11 +7,11 @@ from reelib.analysis.prices.breaks import (EventTest, break_date, event_tests,  
 from reelib.analysis.prices.forecast import (forecast_ets, seasonal_strength,  # noqa: F401
                                              stl_decompose)
 from reelib.analysis.prices.series import (DAILY_SOURCES, PriceInputs,  # noqa: F401
-                                           annual_cpi, annual_series, check_price_basis,
-                                           complete_months,
+                                           all_rare_earth_events, annual_cpi, annual_series,
+                                           check_price_basis, complete_months,
                                            cross_source_annual, daily_series, deflate,
                                            elements_with_enough_data, implied_cny_per_usd,
                                            log_returns, price_inputs, rolling_volatility,
-                                           stack_frames, to_monthly)
+                                           stack_frames, to_monthly, unit_value)
 from reelib.analysis.prices.trend import (MIN_TREND_N, TrendResult, cusum_test,  # noqa: F401
                                           log_changes, trend_fitted, trend_of_changes)

@@ -191,7 +191,6 @@ class PriceInputs:
     daily: dict[str, pd.DataFrame]  # label -> daily prices
     monthly: dict[str, pd.DataFrame]  # label -> complete months' means (with currency)
     glitch_days: dict[str, int]  # label -> days left out (average outside [min, max])
-    unit_value: pd.DataFrame  # DS140 unit value, all rare earths, 1998 dollars and current
     events: pd.DataFrame  # events that concern the element
 
 
@@ -234,16 +233,35 @@ def price_inputs(element: str, prices: pd.DataFrame, daily: pd.DataFrame, cpi: p
         dailies[label] = d
         monthlies[label] = complete_months(to_monthly(d)).assign(currency=d["currency"].iloc[0])
         glitches[label] = int(d["is_range_inconsistent"].sum())
-    uv = prices[(prices["element"] == "REO") & (prices["price_basis"] == "annual_unit_value")]
-    unit_value = (uv.pivot_table(index="year", columns=uv["dollar_year"].fillna(0).astype(int),
-                                 values="price_usd_per_kg", aggfunc="first")
-                  .rename(columns={0: "current_usd_per_kg", 1998: "usd1998_per_kg"})
-                  .reset_index())
     return PriceInputs(element=element, base_year=base_year, annual=annual, yearend=yearend,
                        overlaps=overlaps, daily=dailies, monthly=monthlies,
-                       glitch_days=glitches, unit_value=unit_value,
+                       glitch_days=glitches,
                        events=number_events(events_for(events, element, "1900-01-01",
                                                         "2030-12-31")))
+
+
+def unit_value(prices: pd.DataFrame) -> pd.DataFrame:
+    """The USGS unit value of all rare earths (DS140: value / quantity of U.S. apparent
+    consumption) per year: year, current_usd_per_kg, usd1998_per_kg.
+
+    It is the same for every element, so it has its own report (notebook 10), not a
+    section on each element's page.
+    """
+    uv = prices[(prices["element"] == "REO") & (prices["price_basis"] == "annual_unit_value")]
+    if uv.empty:
+        raise SelectionError("no all-rare-earths unit value (element 'REO', price_basis "
+                             "'annual_unit_value') in the price table; run `reelib data`")
+    return (uv.pivot_table(index="year", columns=uv["dollar_year"].fillna(0).astype(int),
+                           values="price_usd_per_kg", aggfunc="first")
+            .rename(columns={0: "current_usd_per_kg", 1998: "usd1998_per_kg"})
+            .rename_axis(columns=None).reset_index())
+
+
+def all_rare_earth_events(events: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Numbered events that concern every rare earth (``elements`` is 'all'), for series
+    of all rare earths together; an element's own measures are left to its page."""
+    events = load_events() if events is None else events
+    return number_events(events[events["elements"].eq("all")])
 
 
 def number_events(events: pd.DataFrame) -> pd.DataFrame:
