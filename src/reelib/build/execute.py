@@ -15,6 +15,7 @@ import json
 import os
 import signal
 import threading
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -157,6 +158,7 @@ def run_report(spec: ReportSpec, reports_dir: Path, code: str, *, engine: str = 
 
     from reelib.processed.domains import check_parameters
 
+    began = time.perf_counter()
     parameters = validate_parameters(spec)
     check_parameters(parameters)
     staging = staging_dir(reports_dir, spec.name)
@@ -218,7 +220,9 @@ def run_report(spec: ReportSpec, reports_dir: Path, code: str, *, engine: str = 
                     "fingerprint": report_fingerprint(spec, reports_dir, code),
                     "reads": reads, "outputs": output_hashes(staging),
                     "reelib_version": reelib_version(), "engine": engine,
-                    "built_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")}
+                    "built_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                    # how long it took: the next build starts the longest chains first
+                    "seconds": round(time.perf_counter() - began, 2)}
         write_text_atomic(staging / MANIFEST, json.dumps(manifest, indent=2) + "\n")
         swap_in(staging, reports_dir / spec.name, reports_dir)
         remove_failed(reports_dir, spec.name)
