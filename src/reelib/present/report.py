@@ -130,6 +130,10 @@ def configure_matplotlib() -> None:
         "svg.fonttype": "none",  # text stays text: searchable, smaller, drawn 3x faster
         "figure.dpi": 100, "savefig.dpi": 120, "figure.figsize": (9, 4.8),
         "axes.titleweight": "bold", "axes.titlesize": 12, "axes.titlelocation": "left",
+        # titles at a fixed height over the axes: no chart puts tick labels or an offset
+        # text above its axes, and matplotlib's automatic placement (None) measured every
+        # axis of the figure at every draw, a sixth of the drawing time; same pixels
+        "axes.titley": 1.0,
         "figure.constrained_layout.use": True,  # laid out once, when first drawn
     })
 

@@ -62,3 +62,26 @@ def test_a_figure_is_written_once_per_format_opaque_and_without_dates():
     assert b"<dc:date>" not in svg and b"wto-ruling" in svg  # caption kept as text
     # the caption's lines are drawn as wrapped, each inside the figure
     assert svg.count(b"Sources: USGS MCS 2019") == 1
+
+
+def test_a_fixed_title_height_draws_what_automatic_placement_drew():
+    """``axes.titley`` is fixed for speed; on the house charts (here the twin-axes monthly
+    chart with events) the pixels are those of matplotlib's automatic placement."""
+    import pandas as pd
+
+    from reelib.present.price_plots import plot_monthly
+
+    months = pd.date_range("2019-01-01", periods=60, freq="MS")
+    monthly = {"China domestic (CNY)": pd.DataFrame(
+                   {"month": months, "price": range(300, 360), "currency": "CNY"}),
+               "KOMIS FOB China (USD)": pd.DataFrame(
+                   {"month": months, "price": range(40, 100), "currency": "USD"})}
+    events = pd.DataFrame({"number": [1], "date": [pd.Timestamp("2021-06-01")],
+                           "category": ["policy"], "event_id": ["an-event"]})
+
+    def png(titley):
+        with plt.rc_context({"axes.titley": titley}):
+            return render_figure(plot_monthly(monthly, events, title="Nd oxide, monthly",
+                                              caption=CAPTION))[0]
+
+    assert png(1.0) == png(None)
