@@ -162,7 +162,11 @@ def render_figure(fig) -> tuple[bytes, bytes]:
     # zlib level 3: half the encoding time of the default 6; without the alpha channel
     # the file is still smaller than an RGBA one at level 6
     image.save(png, format="png", compress_level=3)
-    fig.set_layout_engine("none")  # keep the positions just computed
+    # keep the positions just computed: no layout engine at all ("none" would leave a
+    # placeholder engine, and savefig then draws the whole figure once more before the
+    # SVG draw, to let an engine lay it out)
+    with plt.rc_context({"figure.autolayout": False, "figure.constrained_layout.use": False}):
+        fig.set_layout_engine(None)
     svg = io.BytesIO()
     fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
     return png.getvalue(), svg.getvalue()

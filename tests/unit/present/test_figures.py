@@ -85,3 +85,23 @@ def test_a_fixed_title_height_draws_what_automatic_placement_drew():
                                               caption=CAPTION))[0]
 
     assert png(1.0) == png(None)
+
+
+def test_a_figure_is_drawn_exactly_twice_once_per_format(monkeypatch):
+    from matplotlib.figure import Figure
+
+    draws = []
+    draw = Figure.draw
+
+    def counted(self, renderer):
+        draws.append(type(renderer).__name__)
+        return draw(self, renderer)
+
+    monkeypatch.setattr(Figure, "draw", counted)
+    fig, ax = plt.subplots(figsize=(6, 3))
+    ax.plot([2020, 2021, 2022], [1, 3, 2])
+    ax.set_title("a title")
+    add_caption(fig, CAPTION)
+    render_figure(fig)
+    # no measuring pass, no dry run before the SVG: one raster draw, one vector draw
+    assert draws == ["RendererAgg", "MixedModeRenderer"]
