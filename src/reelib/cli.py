@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 import time
 
@@ -236,8 +237,50 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+class _StdoutMayClose:
+    """Standard output that outlives its reader (``reelib build | head``).
+
+    When the reader goes away, the rest of the output goes to /dev/null and the command
+    finishes its work: a build is not left half done because nobody reads its progress.
+    """
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def _drop(self) -> None:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, self._stream.fileno())  # also for the flush at interpreter exit
+        os.close(devnull)
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except BrokenPipeError:
+            self._drop()
+            return len(text)
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            self._drop()
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``reelib`` command; returns the exit code (see the module doc)."""
+    stdout = sys.stdout
+    if not isinstance(stdout, _StdoutMayClose):
+        sys.stdout = _StdoutMayClose(stdout)
+    try:
+        return _main(argv)
+    finally:
+        sys.stdout = stdout
+
+
+def _main(argv: list[str] | None) -> int:
     args = parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")

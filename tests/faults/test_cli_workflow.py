@@ -101,3 +101,21 @@ def test_papermill_with_an_unknown_parameter_fails_instead_of_running_defaults(t
                             parameters={"elment": "Dy"}, kernel_name="python3",
                             progress_bar=False, cwd=str(config.PROJECT_ROOT))
     assert err.value.ename == "ParameterError" and "'elment'" in err.value.evalue
+
+
+def test_a_build_whose_reader_went_away_still_finishes(project):
+    """``reelib build | head -1``: the pipe closes before the first line; the build goes on
+    quietly, exits 0 and leaves the report built (no 'internal error')."""
+    import os
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen([sys.executable, "-m", "reelib.cli", "build", "--skip-data",
+                             "production-shares-gallium"],
+                            env=dict(os.environ, REELIB_ROOT=str(project)),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc.stdout.close()  # the reader is gone before anything is written
+    stderr = proc.stderr.read()
+    assert proc.wait(timeout=240) == 0, stderr
+    assert "internal error" not in stderr and "BrokenPipe" not in stderr
+    assert (project / "reports" / "production-shares-gallium" / "manifest.json").exists()
