@@ -13,8 +13,9 @@ are never touched. In one go it measures:
 * **first build** -- ``reelib build --jobs 2`` of the same reports into an empty
   ``reports/`` (what ``make reports`` does on a fresh clone, less fetch and clean);
 * **forced build** -- ``reelib build --force --jobs 2`` over those reports, as a user
-  or the scheduled rebuild runs it, and its ratio to half the floor (two cores can at
-  best halve it); the reports' last build times let it start the longest chain first;
+  or the scheduled rebuild runs it, the better of two runs, and its ratio to half the
+  floor (two cores can at best halve it); the reports' last build times let it start
+  the longest chain first;
 * **one report forced** -- ``reelib build prices-nd --force``;
 * **scaling** -- the shares notebook over N commodities of the MCS 2026 matrix
   (N = 10, 40, all), forced, two jobs: seconds per report should not grow with N;
@@ -163,9 +164,11 @@ def main(argv: list[str] | None = None) -> int:
         (root / "reports").mkdir()
         secs, peak, _ = _run([*cli, "build", "--skip-data", "--jobs", "2", *fixed], root)
         results["first"] = {"wall_s": secs, "peak_mb": peak}
-        secs, peak, _ = _run([*cli, "build", "--skip-data", "--force", "--jobs", "2", *fixed],
-                             root)
-        results["forced"] = {"wall_s": secs, "peak_mb": peak,
+        runs = [_run([*cli, "build", "--skip-data", "--force", "--jobs", "2", *fixed], root)
+                for _ in range(2)]  # the better of two: two jobs share a noisy machine
+        secs = min(r[0] for r in runs)
+        results["forced"] = {"wall_s": secs, "runs_s": [r[0] for r in runs],
+                             "peak_mb": max(r[1] for r in runs),
                              "ratio_to_half_floor": secs / (one["total_s"] / 2)}
         secs, peak, _ = _run([*cli, "build", "--skip-data", "--force", "prices-nd"], root)
         results["one_report"] = {"report": "prices-nd", "wall_s": secs}
@@ -207,7 +210,8 @@ def _print(r: dict) -> None:
     line("  slowest reports", ", ".join(f"{k} {v:.1f}" for k, v in slow)[:60])
     if "first" in r:
         line("first build into an empty reports/, 2 jobs", f"{r['first']['wall_s']:.1f} s")
-    line("forced build, 2 jobs", f"{forced['wall_s']:.1f} s")
+    runs = ", ".join(f"{x:.1f}" for x in forced.get("runs_s", []))
+    line("forced build, 2 jobs (best of runs)", f"{forced['wall_s']:.1f} s", f"runs: {runs}")
     line("  ratio to half the floor", f"{forced['ratio_to_half_floor']:.2f}",
          f"target <= {FORCED_RATIO_TARGET}")
     line("one report forced (prices-nd)", f"{r['one_report']['wall_s']:.1f} s")
