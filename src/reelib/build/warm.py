@@ -9,12 +9,14 @@ processed tables into ``reelib.processed.store``'s cache; a table that changed s
 
 from __future__ import annotations
 
+import gc
 import io
 import warnings
 
 import matplotlib
 import numpy  # noqa: F401
 import pandas  # noqa: F401
+import pandas.io.formats.csvs  # noqa: F401  (tables are written as CSV)
 import pyarrow.parquet  # noqa: F401
 import scipy.stats  # noqa: F401
 import seaborn  # noqa: F401
@@ -23,6 +25,7 @@ import statsmodels.formula.api  # noqa: F401
 from statsmodels.tsa.exponential_smoothing.ets import ETSModel  # noqa: F401
 from statsmodels.tsa.seasonal import STL  # noqa: F401
 
+import reelib.analysis.atlas  # noqa: F401
 import reelib.analysis.claims.evaluate  # noqa: F401
 import reelib.analysis.editions  # noqa: F401
 import reelib.analysis.prices  # noqa: F401
@@ -37,9 +40,10 @@ import reelib.present.price_plots  # noqa: F401
 import reelib.present.report  # noqa: F401
 import reelib.present.summary  # noqa: F401
 import reelib.present.text  # noqa: F401
+import reelib.reference.trade_codes  # noqa: F401
 import nbformat
 
-from reelib.build import engine, page
+from reelib.build import engine, execute, page  # noqa: F401  (execute: each report's run)
 
 
 def _warm() -> None:
@@ -66,3 +70,8 @@ def _warm() -> None:
 
 matplotlib.rcdefaults()
 _warm()
+# Every object alive now (the imported stack, the tables) is shared by all report
+# processes forked from here. Freezing them keeps the children's garbage collector from
+# walking, and so copying, those pages of memory on its first full collection.
+gc.collect()
+gc.freeze()
