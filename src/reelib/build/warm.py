@@ -20,8 +20,7 @@ import pandas.io.formats.csvs  # noqa: F401  (tables are written as CSV)
 import pyarrow.parquet  # noqa: F401
 import scipy.stats  # noqa: F401
 import seaborn  # noqa: F401
-import statsmodels.api  # noqa: F401
-import statsmodels.formula.api  # noqa: F401
+import statsmodels.stats.diagnostic  # noqa: F401  (the statsmodels parts reelib uses)
 from statsmodels.tsa.exponential_smoothing.ets import ETSModel  # noqa: F401
 from statsmodels.tsa.seasonal import STL  # noqa: F401
 
