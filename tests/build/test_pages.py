@@ -8,6 +8,7 @@ warning or raw print block reaches the reader.
 
 from __future__ import annotations
 
+import csv
 import html
 import json
 import re
@@ -69,6 +70,23 @@ def test_page_leads_with_key_findings_and_cites_its_sources(spec):
     for sid in sources:
         assert f'href="../index.html#source-{sid}"' in page
     assert "data/processed/" not in _main(page)
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.name)
+def test_the_sources_table_cites_every_source_a_fact_names(spec):
+    """A number on the page names its source; the page's sources table must cite it."""
+    from reelib.sources.registry import load_registry
+
+    table = REPORTS / spec.name / "tables" / "sources.csv"
+    if not table.exists():
+        pytest.skip("no sources table (the summary quotes other reports' facts)")
+    registry = load_registry()
+    with table.open(newline="", encoding="utf-8") as fh:
+        cited = {registry[row["source_id"]].name for row in csv.DictReader(fh)}
+    facts = json.loads((REPORTS / spec.name / "facts.json").read_text())
+    named = {(key, name) for key, f in facts.items() if f.get("source")
+             for name in f["source"].split("; ")}
+    assert not {(k, n) for k, n in named if n not in cited}, cited
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.name)
