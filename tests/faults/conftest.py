@@ -34,8 +34,9 @@ def reports_copy(real_build, tmp_path) -> Path:
 
 
 @pytest.fixture
-def project(tmp_path) -> Path:
-    """A temporary project root: the real notebooks and processed tables, empty reports/.
+def project(tmp_path, processed) -> Path:
+    """A temporary project root: the real notebooks and processed tables (cleaned first
+    when the checkout has none, as on a fresh clone under ``make unit``), empty reports/.
 
     Run the command on it with ``run(..., root=project)``; nothing touches the checkout.
     """

@@ -32,7 +32,7 @@ PRICES = config.NOTEBOOKS_DIR / "06-analyse-price-trends.ipynb"
     ({"element": "Xx"}, "Valid values: 'Ce'"),
 ])
 def test_a_price_report_for_an_element_without_data_fails_before_it_runs(
-        tmp_path, parameters, hint):
+        tmp_path, parameters, hint, processed):
     """The old build ran it, exited 0 and replaced the page with an empty one."""
     shutil.copyfile(PRICES, tmp_path / PRICES.name)
     path = reports_file(tmp_path, [{"name": "prices-x", "notebook": PRICES.name,
@@ -50,7 +50,7 @@ def test_a_price_report_for_an_element_without_data_fails_before_it_runs(
     ({"vintage": "MCS 2023"}, "'MCS 2024'"),
     ({"focus_countries": ["CHN", "XYZ"]}, "no such country"),
 ])
-def test_share_report_parameters_are_checked_against_the_data(parameters, hint):
+def test_share_report_parameters_are_checked_against_the_data(parameters, hint, processed):
     from reelib.processed.domains import check_parameters
 
     with pytest.raises(ParameterError, match="data/processed") as err:
@@ -59,7 +59,7 @@ def test_share_report_parameters_are_checked_against_the_data(parameters, hint):
 
 
 @pytest.mark.slow
-def test_papermill_on_the_notebook_checks_its_parameters_first(tmp_path):
+def test_papermill_on_the_notebook_checks_its_parameters_first(tmp_path, processed):
     import papermill as pm
 
     with pytest.raises(pm.PapermillExecutionError) as err:
