@@ -132,7 +132,7 @@ def _cmd_list(args: argparse.Namespace) -> None:
     from reelib.build.execute import FAILED_DIR
     from reelib.build.freshness import adhoc_specs, stale_reason
     from reelib.build.provenance import code_fingerprint
-    from reelib.build.specs import load_reports_file
+    from reelib.build.specs import MATRIX_VALUES, load_reports_file
 
     specs = load_reports_file()
     specs += adhoc_specs(config.REPORTS_DIR, {s.name for s in specs})
@@ -148,8 +148,6 @@ def _cmd_list(args: argparse.Namespace) -> None:
         params = json.dumps(s.parameters, ensure_ascii=False) if s.parameters else ""
         rows.append((s.name + (" (ad hoc)" if s.adhoc else ""), s.notebook.name, params,
                      status))
-    from reelib.build.specs import MATRIX_VALUES
-
     if not (config.PROCESSED_DIR / MATRIX_VALUES).exists():
         print("(entries with a data-driven matrix: expanded once `reelib data` has run)")
     if not rows:

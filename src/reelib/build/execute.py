@@ -87,21 +87,19 @@ def recover_swaps(reports_dir: Path) -> list[str]:
     return restored
 
 
-def keep_failed(executed: Path, reports_dir: Path, name: str,
-                spec: ReportSpec | None = None) -> Path | None:
+def keep_failed(executed: Path, reports_dir: Path, spec: ReportSpec) -> Path | None:
     """Copy a failed executed notebook (and its page, code shown) to ``_failed/``."""
     if not executed.exists():
         return None
     failed = reports_dir / FAILED_DIR
-    kept = failed / f"{name}.ipynb"
+    kept = failed / f"{spec.name}.ipynb"
     ensure_inside(kept, reports_dir, "failed copy")
     data = executed.read_bytes()
     write_bytes_atomic(kept, data)
     try:
         nb = nbformat.reads(data.decode("utf-8"), as_version=4)
-        context = page_context(spec or ReportSpec(name, Path(f"{name}.ipynb"), name))
-        context.update(title=f"{context['title']} (failed)",
-                       notebook_href=f"{name}.ipynb")
+        context = page_context(spec)
+        context.update(title=f"{context['title']} (failed)")
         write_text_atomic(kept.with_suffix(".html"),
                           notebook_html(nb, context, hide_code=False))
     except Exception:  # a half-written notebook: the .ipynb copy is what can be read
@@ -189,7 +187,7 @@ def run_report(spec: ReportSpec, reports_dir: Path, code: str, *, engine: str = 
             if exc.ename == "KeyboardInterrupt" and not alarm.is_alive():
                 timed_out = True
             else:
-                kept = keep_failed(executed, reports_dir, spec.name, spec)
+                kept = keep_failed(executed, reports_dir, spec)
                 raise NotebookExecutionError(spec.name, spec.notebook.name, exc.cell_index,
                                              exc.ename, exc.evalue, kept,
                                              source=exc.source or "") from exc
@@ -197,7 +195,7 @@ def run_report(spec: ReportSpec, reports_dir: Path, code: str, *, engine: str = 
             alarm.cancel()
         if timed_out:
             where = read_progress(staging) or "an unknown cell"
-            kept = keep_failed(executed, reports_dir, spec.name, spec)
+            kept = keep_failed(executed, reports_dir, spec)
             raise ReportTimeoutError(
                 f"report {spec.name!r}: {spec.notebook.name} ran past its {timeout:.0f} s "
                 f"limit in {where}; stopped. "
@@ -206,7 +204,7 @@ def run_report(spec: ReportSpec, reports_dir: Path, code: str, *, engine: str = 
         try:
             check_artefacts(spec, staging)
         except MissingArtefactError:
-            keep_failed(executed, reports_dir, spec.name, spec)
+            keep_failed(executed, reports_dir, spec)
             raise
         nb = nbformat.read(executed, as_version=4)
         context = page_context(spec, staging, stamp=stamp)

@@ -12,12 +12,10 @@ from pathlib import Path
 import jinja2
 
 from reelib.build.freshness import adhoc_specs
-from reelib.build.page import key_findings, read_json
+from reelib.build.page import TEMPLATES_DIR, key_findings, read_json
 from reelib.build.provenance import build_stamp, package_versions
 from reelib.files.atomic import write_text_atomic
 from reelib.sources.registry import load_registry
-
-TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 
 
 def _report_entry(spec, result, reports_dir: Path) -> dict:
@@ -51,6 +49,8 @@ def write_index(reports_dir: Path, specs: list, results: list,
     specs = [s for s in specs if not s.adhoc]  # ad-hoc reports: from their folders, below
     specs += adhoc_specs(reports_dir, {s.name for s in specs})
     entries = [_report_entry(s, by_name.get(s.name), reports_dir) for s in specs]
+    n_ok = sum(e["status"] in ("built", "up to date") for e in entries)
+    n_reports = len(entries)
     groups: dict[str, list[dict]] = {}
     for e in entries:  # a matrix's reports: one compact list, not dozens of full cards
         if e["group"]:
@@ -65,10 +65,7 @@ def write_index(reports_dir: Path, specs: list, results: list,
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES_DIR), autoescape=True)
     html = env.get_template("index.html").render(
         reports=entries, groups=groups, sources=sources, packages=package_versions(),
-        commit=stamp["commit"], built_at=stamp["built_at"],
-        n_ok=sum(e["status"] in ("built", "up to date")
-                 for e in entries + [g for gs in groups.values() for g in gs]),
-        n_reports=len(entries) + sum(len(g) for g in groups.values()))
+        commit=stamp["commit"], built_at=stamp["built_at"], n_ok=n_ok, n_reports=n_reports)
     out = reports_dir / "index.html"
     write_text_atomic(out, html)
     return out

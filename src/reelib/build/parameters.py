@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from reelib.build.specs import ReportSpec, resolve_notebook  # noqa: F401 (re-exported)
+from reelib.build.specs import ReportSpec, resolve_notebook
 from reelib.exceptions import ParameterError
 
 _TYPES = {"int": int, "float": (int, float), "str": str, "bool": bool, "list": list,

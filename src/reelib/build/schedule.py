@@ -104,7 +104,6 @@ def start_order(specs: list[ReportSpec], reports_dir: Path) -> list[ReportSpec]:
     starts early instead of running alone at the end. Readiness is still checked when a
     report starts; ties keep the reports file's order.
     """
-    names = {s.name for s in specs}
     needed_by: dict[str, list[str]] = {s.name: [] for s in specs}
     for s in specs:
         for n in s.needs:
@@ -121,7 +120,7 @@ def start_order(specs: list[ReportSpec], reports_dir: Path) -> list[ReportSpec]:
     def rank_of(name: str) -> float:
         if name not in rank:
             rank[name] = expected[name] + max(
-                (rank_of(d) for d in needed_by[name] if d in names), default=0.0)
+                (rank_of(d) for d in needed_by[name]), default=0.0)
         return rank[name]
 
     return sorted(specs, key=lambda s: -rank_of(s.name))
@@ -222,7 +221,7 @@ def _build_locked(specs: list[ReportSpec], all_specs: list[ReportSpec], reports_
                 del running[name]
                 staging = staging_dir(reports_dir, name, r.process.pid)
                 where = read_progress(staging) or "an unknown cell"
-                kept = keep_failed(staging / f"{name}.ipynb", reports_dir, name)
+                kept = keep_failed(staging / f"{name}.ipynb", reports_dir, r.job.spec)
                 remove_inside(staging, reports_dir)
                 finish(ReportResult(name, "failed", r.elapsed, (
                     f"ReportTimeoutError: report {name!r}: {r.job.spec.notebook.name} did not "

@@ -80,6 +80,13 @@ def wrap_to_width(text: str, width_pt: float, fontsize: float = CAPTION_FONTSIZE
     return "\n".join(lines)
 
 
+def legend_below(ax, handles=None, labels=None, ncol: int = 2) -> None:
+    """A legend under the axes, where it cannot hide a line."""
+    args = (handles, labels) if handles is not None else ()
+    ax.legend(*args, fontsize=8.5, loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=ncol,
+              frameon=False)
+
+
 def add_caption(fig: Figure, text: str) -> None:
     """Write a source caption under the figure (left-aligned, wrapped to its width)."""
     # the figure's x label: the layout engine makes room for it inside the figure, so
@@ -417,8 +424,7 @@ def plot_long_china_share(long_share: pd.DataFrame, compared: pd.DataFrame, *, t
     ax.yaxis.set_major_formatter(PercentFormatter(decimals=0))
     ax.set(title=title, ylabel="China's share of world production", xlabel="",
            ylim=(0, 105))
-    ax.legend(fontsize=8.5, loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=2,
-              frameon=False)
+    legend_below(ax)
     add_caption(fig, caption)
     return fig
 

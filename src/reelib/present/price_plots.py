@@ -8,7 +8,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
-from reelib.present.plots import add_caption
+from reelib.present.plots import add_caption, legend_below
 
 _EVENT_COLORS = {"policy": "#c8102e", "trade": "#1f4e9c", "market": "#6a3d9a"}
 #: one colour per price source on every chart of a page (matched on the series label)
@@ -27,13 +27,6 @@ def source_color(label: str, i: int = 0) -> str:
         if low.startswith(key) or f" {key}" in low:
             return color
     return _OTHER_COLORS[i % len(_OTHER_COLORS)]
-
-
-def _legend_below(ax, handles=None, labels=None, ncol: int = 2) -> None:
-    """A legend under the axes, where it cannot hide a line."""
-    args = (handles, labels) if handles is not None else ()
-    ax.legend(*args, fontsize=8.5, loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=ncol,
-              frameon=False)
 
 
 def _with_events(caption: str, events: pd.DataFrame) -> str:
@@ -100,7 +93,7 @@ def plot_annual_prices(annual: pd.DataFrame, yearend: pd.DataFrame | None,
     draw_events(ax, events, annual=True)
     ax.set(title=f"{element} oxide price, {'real' if real else 'nominal'}", ylabel=unit,
            xlabel="")
-    _legend_below(ax)
+    legend_below(ax)
     add_caption(fig, _with_events(caption, events))
     return fig
 
@@ -117,7 +110,7 @@ def plot_long_run(series: pd.DataFrame, value: str, fitted: pd.DataFrame | None,
     _log_money(ax)
     draw_events(ax, events, annual=True)
     ax.set(title=title, ylabel=ylabel, xlabel="")
-    _legend_below(ax)
+    legend_below(ax)
     add_caption(fig, _with_events(caption, events))
     return fig
 
@@ -137,7 +130,7 @@ def plot_monthly(monthly: dict[str, pd.DataFrame], events: pd.DataFrame, *, titl
                        label=label)
         axes[cur].set_ylabel(f"{cur}/kg")
     lines = [ln for a in axes.values() for ln in a.get_lines()]
-    _legend_below(ax, lines, [ln.get_label() for ln in lines])
+    legend_below(ax, lines, [ln.get_label() for ln in lines])
     draw_events(ax, events, annual=False)
     ax.xaxis.set_major_locator(mdates.YearLocator())
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
@@ -156,7 +149,7 @@ def plot_volatility(vols: dict[str, pd.DataFrame], events: pd.DataFrame, *, wind
     draw_events(ax, events, annual=False)
     ax.set(title=f"Volatility: {window}-month rolling s.d. of monthly log returns",
            ylabel="% per month", xlabel="")
-    _legend_below(ax)
+    legend_below(ax)
     add_caption(fig, _with_events(caption, events))
     return fig
 
@@ -184,7 +177,7 @@ def plot_forecast(fc: pd.DataFrame, *, title: str, caption: str, currency: str) 
     ax.fill_between(fut["month"], fut["lower"], fut["upper"], color="#1f4e9c", alpha=0.2,
                     label="95% prediction interval")
     ax.set(title=title, ylabel=f"{currency}/kg", xlabel="")
-    _legend_below(ax, ncol=3)
+    legend_below(ax, ncol=3)
     add_caption(fig, caption)
     return fig
 
@@ -213,7 +206,7 @@ def plot_break_search(path: pd.DataFrame, tests: pd.DataFrame, qlr: dict,
     shown = events[events["event_id"].isin(set(tested["event_id"]))]
     draw_events(ax, shown, annual=time == "year")
     ax.set(title=title, ylabel="F statistic", xlabel="", ylim=(0, None))
-    _legend_below(ax, ncol=3)
+    legend_below(ax, ncol=3)
     add_caption(fig, _with_events(caption, shown))
     return fig
 
@@ -226,6 +219,6 @@ def plot_cross_source(cross: pd.DataFrame, *, base_year: int, caption: str) -> F
                 color=source_color(label, i))
     ax.axhline(100, color="#999999", lw=0.8)
     ax.set(title=f"Sources compared as indices ({base_year} = 100)", ylabel="index", xlabel="")
-    _legend_below(ax, ncol=3)
+    legend_below(ax, ncol=3)
     add_caption(fig, caption)
     return fig

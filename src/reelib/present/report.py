@@ -273,10 +273,7 @@ class Report:
         df = store.load_table(name)
         if self.writes:
             self.reads[name] = sha256_file(store.table_path(name))
-            for col in ("source_id", "source_id_old", "source_id_new"):
-                if col in df.columns:
-                    self.sources += [s for s in pd.unique(df[col].dropna().astype(str))
-                                     if s not in self.sources]
+            self.sources += [s for s in source_ids(df) if s not in self.sources]
             self._flush()
         return df
 
