@@ -16,7 +16,7 @@ from typing import Any
 
 from reelib import config
 from reelib.build.specs import ReportSpec
-from reelib.files.hashing import sha256_file
+from reelib.files.hashing import file_hashes, sha256_file
 
 MANIFEST = "manifest.json"
 
@@ -37,8 +37,8 @@ def report_fingerprint(spec: ReportSpec, reports_dir: Path, code: str) -> dict[s
 
 def output_hashes(folder: Path) -> dict[str, str]:
     """sha256 of every file a report folder holds (the manifest itself excepted)."""
-    return {str(p.relative_to(folder)): sha256_file(p) for p in sorted(folder.rglob("*"))
-            if p.is_file() and p.name != MANIFEST}
+    return file_hashes((p for p in folder.rglob("*") if p.is_file() and p.name != MANIFEST),
+                       folder)
 
 
 def read_manifest(folder: Path) -> dict | None:

@@ -12,6 +12,7 @@ from importlib import metadata
 from pathlib import Path
 
 from reelib import config
+from reelib.files.hashing import source_files, update_with_files
 
 PACKAGES = ("reelib", "pandas", "numpy", "pyarrow", "statsmodels", "scipy", "matplotlib",
             "seaborn", "pandera", "pooch", "country-converter", "papermill", "nbconvert",
@@ -29,13 +30,9 @@ def code_fingerprint() -> str:
     """sha256 over reelib's source and reference files (what a report's code depends on),
     leaving out the tools that never run inside a report (``NOT_REPORT_CODE``)."""
     h = hashlib.sha256()
-    pkg = PACKAGE_DIR
-    for p in sorted(pkg.rglob("*")):
-        rel = p.relative_to(pkg).as_posix()
-        if (p.suffix in CODE_SUFFIXES and "__pycache__" not in p.parts
-                and rel not in NOT_REPORT_CODE):
-            h.update(str(p.relative_to(pkg)).encode())
-            h.update(p.read_bytes())
+    update_with_files(h, [p for p in source_files(PACKAGE_DIR, CODE_SUFFIXES)
+                          if p.relative_to(PACKAGE_DIR).as_posix() not in NOT_REPORT_CODE],
+                      PACKAGE_DIR)
     return h.hexdigest()
 
 

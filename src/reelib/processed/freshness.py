@@ -16,7 +16,7 @@ import json
 from pathlib import Path
 
 from reelib import config
-from reelib.files.hashing import sha256_file
+from reelib.files.hashing import file_hashes, sha256_file, source_files, update_with_files
 
 MANIFEST = "manifest.json"
 #: the parts of reelib whose code decides what the processed tables contain
@@ -30,16 +30,13 @@ def inputs_fingerprint(registry_file: Path | None = None) -> str:
     h = hashlib.sha256()
     h.update((registry_file or config.REGISTRY_FILE).read_bytes())
     for package in CODE_PACKAGES:
-        for path in sorted((PACKAGE_DIR / package).rglob("*")):
-            if path.suffix in _SUFFIXES and "__pycache__" not in path.parts:
-                h.update(str(path.relative_to(PACKAGE_DIR)).encode())
-                h.update(path.read_bytes())
+        update_with_files(h, source_files(PACKAGE_DIR / package, _SUFFIXES), PACKAGE_DIR)
     return h.hexdigest()
 
 
 def output_hashes(paths: list[Path], out_dir: Path) -> dict[str, str]:
     """sha256 of each written file, by name relative to ``out_dir``."""
-    return {str(p.relative_to(out_dir)): sha256_file(p) for p in sorted(paths)}
+    return file_hashes(paths, out_dir)
 
 
 def stale_reason(out_dir: Path | None = None, registry_file: Path | None = None) -> str | None:
