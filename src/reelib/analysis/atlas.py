@@ -11,6 +11,7 @@ is empty, never filled in.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from reelib.analysis import shares
@@ -34,15 +35,14 @@ def _pick(rows: pd.DataFrame, measure: str) -> pd.DataFrame:
         named = [s for s in subs if str(s).lower() in measure.lower()]
         if named:
             rows = rows[rows["sub_commodity"] == named[0]]
-    first = rows.sort_values("source_row")["item"].iloc[0]
+    first = rows["item"].iloc[rows["source_row"].to_numpy(dtype="float64",
+                                                          na_value=np.inf).argmin()]
     return rows[rows["item"] == first].sort_values("year")
 
 
-def _import_reliance(indicators: pd.DataFrame, commodity: str,
-                     measure: str) -> tuple[float | None, str, str]:
-    """(value, qualifier, item) of the latest U.S. net import reliance."""
-    rows = indicators[(indicators["commodity"] == commodity)
-                      & (indicators["statistic"] == "Net import reliance")]
+def _import_reliance(rows: pd.DataFrame, measure: str) -> tuple[float | None, str, str]:
+    """(value, qualifier, item) of the latest U.S. net import reliance (``rows``: the
+    chapter's net import reliance rows)."""
     if rows.empty:
         return None, "", ""
     item = _pick(rows, measure).dropna(subset=["year"])
@@ -55,11 +55,10 @@ def _import_reliance(indicators: pd.DataFrame, commodity: str,
     return value, str(last["qualifier"]), f"{last['item']} ({int(last['year'])})"
 
 
-def _price_change(indicators: pd.DataFrame, commodity: str,
+def _price_change(rows: pd.DataFrame,
                   measure: str) -> tuple[float | None, str, int | None, int | None]:
-    """(change %, item, first year, last year) of the chapter's first price series."""
-    rows = indicators[(indicators["commodity"] == commodity)
-                      & (indicators["statistic"] == "Price")]
+    """(change %, item, first year, last year) of the chapter's first price series
+    (``rows``: the chapter's price rows)."""
     if rows.empty:
         return None, "", None, None
     item = _pick(rows, measure).dropna(subset=["year", "value"])
@@ -72,13 +71,14 @@ def _price_change(indicators: pd.DataFrame, commodity: str,
 
 
 class _Split(dict):
-    """Rows of a table by commodity; a commodity without rows gets the empty table."""
+    """Rows of a table by commodity (or by ``keys``); a key without rows gets the empty
+    table."""
 
-    def __init__(self, table: pd.DataFrame):
-        super().__init__(iter(table.groupby("commodity", sort=False, observed=True)))
+    def __init__(self, table: pd.DataFrame, keys: str | list[str] = "commodity"):
+        super().__init__(iter(table.groupby(keys, sort=False, observed=True)))
         self.empty = table.iloc[0:0]
 
-    def __missing__(self, commodity: str) -> pd.DataFrame:
+    def __missing__(self, key) -> pd.DataFrame:
         return self.empty
 
 
@@ -89,7 +89,7 @@ def atlas_table(production: pd.DataFrame, reserves: pd.DataFrame, indicators: pd
     # ~75 pairs was most of the atlas's time
     production_of = _Split(production[production["edition"] == edition])
     reserves_of = _Split(reserves[reserves["edition"] == edition])
-    indicators_of = _Split(indicators)
+    indicators_of = _Split(indicators, ["commodity", "statistic"])
     rows = []
     for pair in pairs:
         commodity, measure = pair["commodity"], pair["measure"]
@@ -100,9 +100,9 @@ def atlas_table(production: pd.DataFrame, reserves: pd.DataFrame, indicators: pd
         country_shares = shares.compute_shares(latest)
         conc = shares.concentration(country_shares)
         head = shares.summarise_year(country_shares, conc, year)
-        chapter = indicators_of[commodity]
-        nir, nir_qualifier, nir_item = _import_reliance(chapter, commodity, measure)
-        price, price_item, p0, p1 = _price_change(chapter, commodity, measure)
+        nir, nir_qualifier, nir_item = _import_reliance(
+            indicators_of[commodity, "Net import reliance"], measure)
+        price, price_item, p0, p1 = _price_change(indicators_of[commodity, "Price"], measure)
         controls = export_controls(events, commodity)
         effective = controls["in_force"].fillna(controls["date"])
         rows.append({

@@ -18,9 +18,10 @@ within 100% and 10,000) and the overshoot is reported.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
-from reelib.analysis.concentration import hhi_band, hhi_bounds, rank_within
+from reelib.analysis.concentration import hhi_band, hhi_bounds
 from reelib.analysis.editions import stitched_series
 from reelib.exceptions import BasisMismatchError, InsufficientDataError, SelectionError
 from reelib.processed.tables import latest_view
@@ -69,18 +70,30 @@ def select_series(table: pd.DataFrame, commodity: str, *, measure: str | None = 
     return rows.rename(columns={value: "value"}).reset_index(drop=True)
 
 
-def _check_one_basis(rows: pd.DataFrame) -> None:
-    per_year = rows.groupby("year")["basis"].nunique()
-    if (per_year > 1).any():
-        year = int(per_year[per_year > 1].index[0])
-        raise BasisMismatchError(
-            f"{year}: rows on different bases "
-            f"{sorted(rows.loc[rows['year'] == year, 'basis'].unique())}"
-            "; shares would mix quantities -- select one measure/basis")
-
-
 _SHARES_INPUT = ("year", "country", "country_iso3", "entity", "value", "edition",
                  "is_estimate", "caveats")
+_SHARES_COLUMNS = ["year", "country", "country_iso3", "entity", "value", "denominator",
+                   "denominator_kind", "share_pct", "share_of_rows_pct", "rank", "edition",
+                   "is_estimate", "caveats"]
+
+
+def _check_one_basis(year: np.ndarray, basis: np.ndarray) -> None:
+    """Refuse a year whose rows are on different bases (the first such year)."""
+    for y in np.unique(year):
+        found = sorted({b for b in basis[year == y] if not pd.isna(b)})
+        if len(found) > 1:
+            raise BasisMismatchError(
+                f"{y}: rows on different bases {found}"
+                "; shares would mix quantities -- select one measure/basis")
+
+
+def _sort_codes(labels: np.ndarray) -> np.ndarray:
+    """Integer keys that sort ``labels`` as pandas sorts strings, missing ones last."""
+    missing = np.array([pd.isna(x) for x in labels], dtype=bool)
+    names = sorted(set(labels[~missing]))
+    code = {name: i for i, name in enumerate(names)}
+    return np.array([len(names) if m else code[x] for x, m in zip(labels, missing)],
+                    dtype="int64")
 
 
 def compute_shares(rows: pd.DataFrame) -> pd.DataFrame:
@@ -89,46 +102,95 @@ def compute_shares(rows: pd.DataFrame) -> pd.DataFrame:
     The denominator is the published world total when there is one (``denominator_kind``
     'world total'), otherwise the sum of the rows. Because USGS rounds its world total and
     its country figures separately, the rows rarely add up to it exactly; the share of the
-    rows' own sum is given beside it as a sensitivity (``share_of_rows_pct``).
+    rows' own sum is given beside it as a sensitivity (``share_of_rows_pct``, missing in a
+    year whose rows sum to nothing). Rows without a year are left out.
 
     Input: rows from ``select_series`` (``value``, ``entity``, ``country_iso3``, ...).
-    Output, one row per country-year (plus the ``XOT`` remainder row): year, country,
-    country_iso3, entity, value, denominator, denominator_kind, share_pct,
-    share_of_rows_pct, rank (countries only), edition, is_estimate, caveats.
+    Output, one row per country-year (plus the ``XOT`` remainder row), by year, countries
+    by rank, then the remainder: year, country, country_iso3, entity, value, denominator,
+    denominator_kind, share_pct, share_of_rows_pct, rank (countries only; ties share the
+    best rank), edition, is_estimate, caveats.
     """
-    _check_one_basis(rows)
-    # only the columns the result uses: every step below costs per column
-    rows = rows.loc[:, [c for c in _SHARES_INPUT if c in rows.columns]]
-    out = []
-    for year, g in rows.groupby("year", sort=True):
-        world = g.loc[g["entity"] == "world", "value"].dropna()
-        countries = g[g["entity"] == "country"]
-        residual = g[g["entity"] == "residual"]
+    # The years' totals, ranks and order come from numpy arrays and the frame is taken
+    # once: a loop of DataFrame operations per year paid pandas' per-call overhead a
+    # dozen times a year (the atlas calls this ~75 times, each of the 74 shares reports
+    # once).
+    dated = np.flatnonzero(rows["year"].notna().to_numpy(dtype=bool))
+    year = rows["year"].to_numpy(dtype="float64", na_value=np.nan)[dated].astype("int64")
+    if "basis" in rows.columns:
+        _check_one_basis(year, rows["basis"].to_numpy(dtype=object)[dated])
+    entity = rows["entity"].to_numpy(dtype=object, na_value="")[dated]
+    value = rows["value"].to_numpy(dtype="float64", na_value=np.nan)[dated]
+    is_world, is_country = entity == "world", entity == "country"
+    is_residual = entity == "residual"
+    years = np.unique(year)
+    at = np.searchsorted(years, year)  # each row's year
+    denom, row_sum = np.zeros(len(years)), np.zeros(len(years))
+    published = np.zeros(len(years), dtype=bool)
+    rank = np.full(len(year), np.nan)
+    for i in range(len(years)):
+        here = at == i
+        world = value[here & is_world]
+        world = world[~np.isnan(world)]
         if len(world) > 1:
-            raise BasisMismatchError(f"{year}: {len(world)} world totals; select one edition")
-        row_sum = float(countries["value"].sum() + residual["value"].sum())
-        if len(world) == 1 and world.iloc[0] > 0:
-            denom, kind = float(world.iloc[0]), "world total"
-        else:
-            denom, kind = row_sum, "sum of rows"
-        if denom <= 0:
-            continue
-        part = pd.concat([countries, residual]).assign(
-            denominator=denom, denominator_kind=kind,
-            share_pct=lambda d: 100 * d["value"] / denom,
-            share_of_rows_pct=lambda d: 100 * d["value"] / row_sum if row_sum > 0 else pd.NA)
-        out.append(part)
-    if not out:
+            raise BasisMismatchError(f"{years[i]}: {len(world)} world totals; "
+                                     "select one edition")
+        row_sum[i] = (np.nansum(value[here & is_country])
+                      + np.nansum(value[here & is_residual]))
+        published[i] = len(world) == 1 and world[0] > 0
+        denom[i] = world[0] if published[i] else row_sum[i]
+        ranked = np.flatnonzero(here & is_country & ~np.isnan(value))
+        v = value[ranked]  # rank 1 = largest; ties share the best rank
+        rank[ranked] = 1 + (v[None, :] > v[:, None]).sum(axis=1)
+    if not (denom > 0).any():
         raise InsufficientDataError("no year has a positive total")
-    df = pd.concat(out, ignore_index=True)
-    df["rank"] = rank_within(df, "year", "value", df["entity"] == "country")
+    named = np.flatnonzero((is_country | is_residual) & (denom[at] > 0))
+    country = rows["country"].to_numpy(dtype=object)[dated][named]
+    # by year, countries before the remainder, rank (missing last), country name; ties
+    # in input order (lexsort is stable)
+    order = named[np.lexsort((_sort_codes(country), np.nan_to_num(rank[named], nan=np.inf),
+                              is_residual[named], year[named]))]
+    keep = [rows.columns.get_loc(c) for c in _SHARES_INPUT if c in rows.columns]
+    df = rows.iloc[dated[order], keep].reset_index(drop=True)
+    at = at[order]
+    df["denominator"] = denom[at]
+    df["denominator_kind"] = np.where(published[at], "world total", "sum of rows")
+    df["share_pct"] = 100 * df["value"] / df["denominator"]
+    df["share_of_rows_pct"] = (100 * df["value"] / row_sum[at]).mask(row_sum[at] <= 0)
+    rank = rank[order]
+    df["rank"] = pd.arrays.IntegerArray(np.nan_to_num(rank).astype("int64"), np.isnan(rank))
     if "caveats" not in df.columns:
         df["caveats"] = ""
-    cols = ["year", "country", "country_iso3", "entity", "value", "denominator",
-            "denominator_kind", "share_pct", "share_of_rows_pct", "rank", "edition",
-            "is_estimate", "caveats"]
-    return df.loc[:, cols].sort_values(["year", "entity", "rank", "country"],
-                                       kind="mergesort").reset_index(drop=True)
+    return df.loc[:, _SHARES_COLUMNS]
+
+
+_CONCENTRATION_COLUMNS = ["year", "top_country", "cr1_pct", "cr3_pct", "hhi_lower",
+                          "hhi_upper", "named_share_pct", "remainder_pct",
+                          "rounding_gap_pct", "n_countries", "denominator_kind"]
+
+
+def _year_concentration(country: np.ndarray, share: np.ndarray, rows_share: np.ndarray,
+                        value: np.ndarray, is_country: np.ndarray,
+                        is_residual: np.ndarray) -> dict:
+    """``concentration`` of one year, from its rows as arrays (NaN for missing)."""
+    named = is_country & ~np.isnan(share)
+    order = np.argsort(-share[named], kind="stable")  # largest first
+    s = share[named][order] / 100
+    residual = np.nansum(share[is_residual]) / 100
+    gap = float(s.sum() + residual - 1)
+    gap = 0.0 if abs(gap) < 1e-9 else gap  # float noise
+    remainder = residual + max(-gap, 0.0)  # withheld or unexplained mass counts too
+    bounds = [hhi_bounds(s, remainder)]
+    rows_s = rows_share[named][order] / 100
+    if (not np.isnan(value[is_country]).any() and abs(gap) <= ROUNDING_GAP_MAX / 100
+            and not np.isnan(rows_s).any()):
+        bounds.append(hhi_bounds(rows_s, float(np.nansum(rows_share[is_residual])) / 100))
+    return dict(
+        top_country=country[named][order][0] if len(s) else pd.NA,
+        cr1_pct=100 * float(s[:1].sum()), cr3_pct=100 * float(s[:3].sum()),
+        hhi_lower=min(b[0] for b in bounds), hhi_upper=max(b[1] for b in bounds),
+        named_share_pct=float(share[named].sum()), remainder_pct=100 * remainder,
+        rounding_gap_pct=100 * gap, n_countries=int((value[named] > 0).sum()))
 
 
 def concentration(shares: pd.DataFrame) -> pd.DataFrame:
@@ -146,32 +208,28 @@ def concentration(shares: pd.DataFrame) -> pd.DataFrame:
     Columns: year, top_country, cr1_pct, cr3_pct, hhi_lower, hhi_upper (0-10,000),
     named_share_pct, remainder_pct, rounding_gap_pct, n_countries, denominator_kind.
     """
+    dated = shares["year"].notna().to_numpy(dtype=bool)
+    year = shares["year"].to_numpy(dtype="float64", na_value=np.nan)
+    order = np.flatnonzero(dated)[np.argsort(year[dated], kind="stable")]
+    year = year[order].astype("int64")
+    rows_share = (shares["share_of_rows_pct"].to_numpy(dtype="float64", na_value=np.nan)
+                  if "share_of_rows_pct" in shares else np.full(len(shares), np.nan))
+    entity = shares["entity"].to_numpy(dtype=object, na_value="")[order]
+    arrays = dict(
+        country=shares["country"].to_numpy(dtype=object)[order],
+        share=shares["share_pct"].to_numpy(dtype="float64", na_value=np.nan)[order],
+        rows_share=rows_share[order],
+        value=shares["value"].to_numpy(dtype="float64", na_value=np.nan)[order],
+        is_country=entity == "country", is_residual=entity == "residual")
+    kinds = shares["denominator_kind"].to_numpy(dtype=object)[order]
+    starts = np.flatnonzero(np.r_[True, year[1:] != year[:-1]]) if len(year) else []
     out = []
-    for year, g in shares.groupby("year", sort=True):
-        c = g[(g["entity"] == "country") & g["share_pct"].notna()].sort_values(
-            "share_pct", ascending=False)
-        s = c["share_pct"] / 100
-        residual = g.loc[g["entity"] == "residual", "share_pct"].fillna(0).sum() / 100
-        gap = float(s.sum() + residual - 1)
-        gap = 0.0 if abs(gap) < 1e-9 else gap  # float noise
-        remainder = residual + max(-gap, 0.0)  # withheld or unexplained mass counts too
-        bounds = [hhi_bounds(s, remainder)]
-        complete = g.loc[g["entity"] == "country", "value"].notna().all()
-        if (complete and abs(gap) <= ROUNDING_GAP_MAX / 100 and "share_of_rows_pct" in c
-                and c["share_of_rows_pct"].notna().all()):
-            rows_s = c["share_of_rows_pct"].astype(float) / 100
-            rows_rest = g.loc[g["entity"] == "residual", "share_of_rows_pct"].fillna(0).sum()
-            bounds.append(hhi_bounds(rows_s, float(rows_rest) / 100))
-        out.append(dict(
-            year=year,
-            top_country=c["country"].iloc[0] if len(c) else pd.NA,
-            cr1_pct=100 * float(s.iloc[:1].sum()), cr3_pct=100 * float(s.iloc[:3].sum()),
-            hhi_lower=min(b[0] for b in bounds), hhi_upper=max(b[1] for b in bounds),
-            named_share_pct=float(c["share_pct"].sum()), remainder_pct=100 * remainder,
-            rounding_gap_pct=100 * gap, n_countries=int((c["value"] > 0).sum()),
-            denominator_kind=g["denominator_kind"].iloc[0],
-        ))
-    return pd.DataFrame(out).astype({"year": "Int64", "n_countries": "Int64"})
+    for i, j in zip(starts, [*starts[1:], len(year)]):  # one numpy pass per year
+        out.append(dict(year=year[i], **_year_concentration(
+            **{k: v[i:j] for k, v in arrays.items()}), denominator_kind=kinds[i]))
+    return pd.DataFrame(out, columns=_CONCENTRATION_COLUMNS).astype(
+        {"year": "Int64", "n_countries": "Int64", "top_country": "str",
+         "denominator_kind": "str"})
 
 
 def share_of(shares: pd.DataFrame, country_iso3: str) -> pd.DataFrame:

@@ -37,6 +37,33 @@ class TestComputeShares:
         with pytest.raises(BasisMismatchError):
             shares.compute_shares(rows)
 
+    def test_two_world_totals_in_a_year_are_refused(self):
+        rows = pd.concat([_rows({"AAA": 1, "WLD": 2}), _rows({"WLD": 3})])
+        with pytest.raises(BasisMismatchError, match="2024: 2 world totals"):
+            shares.compute_shares(rows)
+
+    def test_years_ranks_and_order(self):
+        """Ties share the best rank; the remainder comes last in its year; a year with
+        no positive total and rows without a year are left out."""
+        rows = pd.concat([
+            _rows({"BBB": 30, "AAA": 30, "XOT": 5, "CCC": 40}, year=2024),
+            _rows({"AAA": 0, "XOT": 0}, year=2023),
+            _rows({"DDD": 9}).assign(year=pd.array([pd.NA], dtype="Int64")),
+        ], ignore_index=True)
+        s = shares.compute_shares(rows)
+        assert list(s["country_iso3"]) == ["CCC", "AAA", "BBB", "XOT"]
+        assert s["rank"].tolist()[:3] == [1, 2, 2] and pd.isna(s["rank"].iloc[3])
+        assert set(s["year"]) == {2024} and s["rank"].dtype == "Int64"
+
+    def test_a_year_summing_to_nothing_keeps_its_published_total(self):
+        rows = pd.concat([_rows({"AAA": None, "WLD": 50}, year=2023),
+                          _rows({"AAA": 10, "WLD": 20})], ignore_index=True)
+        s = shares.compute_shares(rows)
+        assert s["share_of_rows_pct"].dtype == "Float64"  # missing where rows sum to 0
+        assert pd.isna(s.loc[s["year"] == 2023, "share_of_rows_pct"].iloc[0])
+        assert s.loc[s["year"] == 2024, "share_pct"].iloc[0] == 50
+
+
 
 
 class TestConcentration:
@@ -66,6 +93,18 @@ class TestConcentration:
         assert c["cr3_pct"] == pytest.approx(101)
         assert c["hhi_lower"] == pytest.approx(10_000 * ((70 / 101) ** 2 + (31 / 101) ** 2))
         assert c["hhi_upper"] == pytest.approx(10_000 * (0.70**2 + 0.31**2))
+
+    def test_only_a_world_total_gives_no_rows(self):
+        c = shares.concentration(shares.compute_shares(_rows({"WLD": 5})))
+        assert c.empty and list(c.columns)[:3] == ["year", "top_country", "cr1_pct"]
+
+    def test_per_year_over_several_years(self):
+        rows = pd.concat([_rows({"AAA": 60, "BBB": 40, "WLD": 100}, year=2024),
+                          _rows({"AAA": 20, "BBB": 80, "WLD": 100}, year=2023)])
+        c = shares.concentration(shares.compute_shares(rows))
+        assert c["year"].tolist() == [2023, 2024]
+        assert c["top_country"].tolist() == ["BBB", "AAA"]
+        assert c["hhi_lower"].tolist() == pytest.approx([6800, 5200])
 
     def test_monopoly_is_10000(self):
         c = shares.concentration(shares.compute_shares(_rows({"AAA": 5, "WLD": 5}))).iloc[0]
