@@ -74,7 +74,10 @@ def _scratch(root: Path) -> Path:
 def _run(args: list[str], root: Path) -> tuple[float, float, str]:
     """Run a command on the scratch project; return (seconds, peak MB of the largest
     descendant so far, stdout)."""
-    env = {**os.environ, "REELIB_ROOT": str(root)}
+    from reelib.build.workers import THREAD_LIMITS
+
+    # the floor is one core's work: its process gets the report processes' thread limits
+    env = {**THREAD_LIMITS, **os.environ, "REELIB_ROOT": str(root)}
     t0 = time.perf_counter()
     done = subprocess.run(args, env=env, capture_output=True, text=True)
     seconds = time.perf_counter() - t0

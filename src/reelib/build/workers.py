@@ -30,13 +30,21 @@ from reelib.build.specs import ReportSpec
 #: seconds a report may overrun its timeout (to save its failed notebook) before a kill
 GRACE = 20.0
 PRELOAD = ["reelib.build.warm"]
+#: One BLAS/OpenMP thread per report process. Reports run side by side (``--jobs``), and
+#: OpenBLAS's default of a thread per core made the statsmodels fits of two reports fight
+#: over the cores: a price report built beside another took about 1 s longer. The
+#: matrices are small, so one thread costs nothing alone. A value the user set is kept.
+THREAD_LIMITS = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 _CONTEXT = None
 
 
 def context():
-    """The forkserver context whose server has imported the stack (started on first use)."""
+    """The forkserver context whose server has imported the stack (started on first use;
+    it inherits this process's environment, so the thread limits are set here)."""
     global _CONTEXT
     if _CONTEXT is None:
+        for name, value in THREAD_LIMITS.items():
+            os.environ.setdefault(name, value)
         ctx = multiprocessing.get_context("forkserver")
         ctx.set_forkserver_preload(PRELOAD)
         _CONTEXT = ctx
