@@ -10,6 +10,7 @@ hides producers, so the Herfindahl-Hirschman index is an interval:
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 #: U.S. merger-guidelines (2023) bands of the HHI (0-10,000).
@@ -29,6 +30,16 @@ def hhi_bounds(shares: pd.Series, remainder: float) -> tuple[float, float]:
     """
     low = 10_000 * float((shares**2).sum())
     return min(low, 10_000.0), min(low + 10_000 * remainder**2, 10_000.0)
+
+
+def ranks_desc(values: np.ndarray) -> np.ndarray:
+    """Rank of each value of one group (1 = largest, ties share the best rank), as
+    ``rank_within`` ranks; for a loop over small groups that already holds arrays.
+
+    >>> ranks_desc(np.array([5.0, 9.0, 5.0])).tolist()
+    [2, 1, 2]
+    """
+    return 1 + (values[None, :] > values[:, None]).sum(axis=1)
 
 
 def rank_within(df: pd.DataFrame, by: str | list[str], value: str,

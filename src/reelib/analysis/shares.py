@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from reelib.analysis.concentration import hhi_band, hhi_bounds
+from reelib.analysis.concentration import hhi_band, hhi_bounds, ranks_desc
 from reelib.analysis.editions import stitched_series
 from reelib.exceptions import BasisMismatchError, InsufficientDataError, SelectionError
 from reelib.processed.tables import latest_view
@@ -140,8 +140,7 @@ def compute_shares(rows: pd.DataFrame) -> pd.DataFrame:
         published[i] = len(world) == 1 and world[0] > 0
         denom[i] = world[0] if published[i] else row_sum[i]
         ranked = np.flatnonzero(here & is_country & ~np.isnan(value))
-        v = value[ranked]  # rank 1 = largest; ties share the best rank
-        rank[ranked] = 1 + (v[None, :] > v[:, None]).sum(axis=1)
+        rank[ranked] = ranks_desc(value[ranked])
     if not (denom > 0).any():
         raise InsufficientDataError("no year has a positive total")
     named = np.flatnonzero((is_country | is_residual) & (denom[at] > 0))
