@@ -43,6 +43,7 @@ import time
 from pathlib import Path
 
 from reelib import config
+from reelib.build.workers import THREAD_LIMITS
 
 #: targets of the build-speed issue, on a 2-core machine (seconds)
 TARGETS = {"floor": 10.0, "noop": 1.0, "all_commodities": 60.0}
@@ -75,8 +76,6 @@ def _scratch(root: Path) -> Path:
 def _run(args: list[str], root: Path) -> tuple[float, float, str]:
     """Run a command on the scratch project; return (seconds, peak MB of the largest
     descendant so far, stdout)."""
-    from reelib.build.workers import THREAD_LIMITS
-
     # the floor is one core's work: its process gets the report processes' thread limits
     env = {**THREAD_LIMITS, **os.environ, "REELIB_ROOT": str(root)}
     t0 = time.perf_counter()
@@ -216,15 +215,13 @@ def _print(r: dict) -> None:
     line("one-process floor (imports + every report)", f"{f['total_s']:.1f} s",
          f"target <= {TARGETS['floor']:.0f} s")
     line("  of which imports", f"{f['imports_s']:.1f} s")
-    if "cells_s" in f:  # the rest of the work: papermill, the HTML page, the manifest
-        line("  of which the notebooks' cells", f"{f['cells_s']:.1f} s")
-    if "figures" in f:
-        line(f"  of which drawing {f['figures']} figures (PNG + SVG)", f"{f['figures_s']:.1f} s")
+    # the rest of the work is papermill, the HTML page and the manifest
+    line("  of which the notebooks' cells", f"{f['cells_s']:.1f} s")
+    line(f"    of which drawing {f['figures']} figures (PNG + SVG)", f"{f['figures_s']:.1f} s")
     slow = sorted(f["reports_s"].items(), key=lambda kv: -kv[1])[:3]
     line("  slowest reports", ", ".join(f"{k} {v:.1f}" for k, v in slow)[:60])
-    if "first" in r:
-        line("first build into an empty reports/, 2 jobs", f"{r['first']['wall_s']:.1f} s")
-    runs = ", ".join(f"{x:.1f}" for x in forced.get("runs_s", []))
+    line("first build into an empty reports/, 2 jobs", f"{r['first']['wall_s']:.1f} s")
+    runs = ", ".join(f"{x:.1f}" for x in forced["runs_s"])
     line("forced build, 2 jobs (best of runs)", f"{forced['wall_s']:.1f} s", f"runs: {runs}")
     line("  ratio to half the floor", f"{forced['ratio_to_half_floor']:.2f}",
          f"target <= {FORCED_RATIO_TARGET}")

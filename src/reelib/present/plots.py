@@ -60,9 +60,10 @@ def wrap_to_width(text: str, width_pt: float, fontsize: float = CAPTION_FONTSIZE
     Matplotlib's own ``wrap=True`` does the same at every draw, measuring each candidate
     line whole, longest first: O(words²) font layouts per caption per draw, which was a
     fifth of the build. Here each distinct word is measured once and the widths summed
-    (kerning across a space is nil in the house font). Hinting at the drawing resolution
-    can make a drawn line a little wider than that sum, so lines are filled to 98% of
-    ``width_pt``. Explicit line breaks are kept.
+    (kerning across a space is nil in the house font). Words are measured at 72 dpi with
+    FreeType's default hinting, figures drawn at 120 dpi unhinted, so a drawn line can
+    be a little wider than that sum: lines are filled to 98% of ``width_pt``. Explicit
+    line breaks are kept.
     """
     width_pt *= 0.98
     space = _word_width_pt(" ", fontsize)

@@ -134,9 +134,9 @@ def configure_matplotlib() -> None:
         # text above its axes, and matplotlib's automatic placement (None) measured every
         # axis of the figure at every draw, a sixth of the drawing time; same pixels
         "axes.titley": 1.0,
-        # glyphs drawn as their outlines say, not snapped to the pixel grid: the raster
-        # draw is a fifth faster (FreeType's auto-hinter was a third of the drawing) and
-        # at 120 dpi the text reads the same; the SVG keeps its text as text either way
+        # glyphs drawn as their outlines say, not snapped to the pixel grid by FreeType's
+        # auto-hinter: the raster draw is a fifth faster and at 120 dpi the text reads
+        # the same; the SVG keeps its text as text either way
         "text.hinting": "none",
         "figure.constrained_layout.use": True,  # laid out once, when first drawn
     })
