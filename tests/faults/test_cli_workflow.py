@@ -90,6 +90,10 @@ def test_papermill_injected_parameters_are_checked_against_the_parameters_cell()
     assert unknown_injected_parameters(cells + ["# Parameters\nelment = 'x'\n"])[0] == [
         "elment"]
     assert unknown_injected_parameters(["x = 1"]) == ([], [])  # no typed parameters cell
+    # a kernel that ran another notebook before: its latest cells count
+    earlier = ['commodity: str = "Gallium"', "# Parameters\ncomodity = 'x'\n", "print(1)"]
+    assert unknown_injected_parameters(earlier + cells) == ([], ["element", "report_dir"])
+    assert unknown_injected_parameters(cells + ["rep = 1"]) == ([], ["element", "report_dir"])
 
 
 @pytest.mark.slow

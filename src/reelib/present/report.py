@@ -89,17 +89,22 @@ def unknown_injected_parameters(history: list[str]) -> tuple[list[str], list[str
     (['elment'], ['element', 'report_dir'])
     """
     declared: list[str] | None = None
-    injected: list[str] = []
-    for source in history:
+    injected: list[str] | None = None
+    # the latest cell of each kind counts; read from the newest back, so a long-lived
+    # kernel (JupyterLab, the benchmark's one process) parses a few cells, not all
+    for source in reversed(history):
         if not isinstance(source, str) or not source.strip():
             continue
         if source.lstrip().startswith("# Parameters"):
-            injected = _assigned(source, annotated=False) or []
-        elif (names := _assigned(source, annotated=True)) is not None:
-            declared = names
+            if injected is None:
+                injected = _assigned(source, annotated=False) or []
+        elif declared is None:
+            declared = _assigned(source, annotated=True)
+        if declared is not None and injected is not None:
+            break
     if declared is None:
         return [], []
-    return [n for n in injected if n not in declared], declared
+    return [n for n in injected or [] if n not in declared], declared
 
 
 def _check_injected_parameters() -> None:
