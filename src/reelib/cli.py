@@ -71,6 +71,7 @@ def parse_assignments(items: list[str]) -> dict[str, object]:
     import yaml
 
     from reelib.exceptions import ParameterError
+    from reelib.files import yamltext
 
     out: dict[str, object] = {}
     for item in items:
@@ -79,7 +80,7 @@ def parse_assignments(items: list[str]) -> dict[str, object]:
             raise ParameterError(f"-p {item!r}: write a parameter as name=value, e.g. -p "
                                  "element=Sm")
         try:
-            value = yaml.safe_load(text) if text.strip() else ""
+            value = yamltext.safe_load(text) if text.strip() else ""
         except yaml.YAMLError:
             value = text
         out[key.strip()] = text if value is None else value

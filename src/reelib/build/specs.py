@@ -20,6 +20,7 @@ import yaml
 
 from reelib import config
 from reelib.exceptions import ParameterError, RegistryError, UnsafePathError
+from reelib.files import yamltext
 from reelib.files.paths import check_name, ensure_inside
 
 #: seconds a report may run when neither reports.yaml nor --timeout says otherwise
@@ -159,7 +160,7 @@ def load_reports_file(path: Path | None = None,
     a ``matrix:`` entry becomes one report per parameter set."""
     path = Path(path or config.REPORTS_FILE)
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        doc = yamltext.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
         raise RegistryError(f"{path}: reports file not found") from exc
     except (yaml.YAMLError, UnicodeDecodeError) as exc:

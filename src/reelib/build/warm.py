@@ -3,8 +3,9 @@
 Every report's process is forked from a parent that has already imported pandas,
 matplotlib, seaborn, statsmodels, papermill, nbconvert and reelib, compiled the HTML
 template and drawn a figure, so a report pays for its own work only. It also reads the
-processed tables into ``reelib.processed.store``'s cache; a table that changed since
-(a later build in the same process) is read again, as the cache checks each file.
+processed tables into ``reelib.processed.store``'s cache and parses the sources registry;
+a file that changed since (a later build in the same process) is read again, as both
+caches check the file.
 """
 
 from __future__ import annotations
@@ -59,9 +60,15 @@ def _warm() -> None:
         plt.close(fig)
     from reelib.processed import store
 
+    from reelib.sources.registry import load_registry
+
     try:  # every report's fork then finds the tables read (store checks they are current)
         store.preload()
     except Exception:  # no tables yet, or a damaged one: the report that reads it says so
+        pass
+    try:  # and the sources registry parsed, which every report cites (checked the same way)
+        load_registry()
+    except Exception:  # a broken registry: the report that cites it says so
         pass
     # compile nbconvert's templates once
     page.notebook_html(nbformat.v4.new_notebook(), {"title": "warm", "commit": "", "built_at": ""})

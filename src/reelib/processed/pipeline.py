@@ -16,10 +16,10 @@ import logging
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from reelib import config
 from reelib.exceptions import RegistryError, RowCountError
+from reelib.files import yamltext
 from reelib.files.atomic import write_csv_atomic, write_parquet_atomic, write_text_atomic
 from reelib.processed import freshness, revisions, tables
 from reelib.processed.schemas import validate_table
@@ -105,7 +105,7 @@ ROW_COUNTS_FILE: Path = Path(__file__).resolve().parent / "row_counts.yaml"
 def check_row_counts(built: dict[str, pd.DataFrame], path: Path | None = None) -> None:
     """Raise ``RowCountError`` if a source edition gives a row count outside its recorded
     range in ``row_counts.yaml`` (or has no recorded range, or vanished)."""
-    expected = yaml.safe_load((path or ROW_COUNTS_FILE).read_text(encoding="utf-8"))
+    expected = yamltext.safe_load((path or ROW_COUNTS_FILE).read_text(encoding="utf-8"))
     for table, ranges in expected.items():
         if table not in built:
             raise RegistryError(f"{ROW_COUNTS_FILE.name} lists unknown table {table!r}")

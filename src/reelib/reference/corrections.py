@@ -12,10 +12,10 @@ from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from reelib import config
 from reelib.exceptions import StaleCorrectionError
+from reelib.files import yamltext
 
 CORRECTIONS_FILE: Path = config.REFERENCE_DIR / "corrections.yaml"
 
@@ -23,7 +23,7 @@ CORRECTIONS_FILE: Path = config.REFERENCE_DIR / "corrections.yaml"
 @lru_cache(maxsize=1)
 def load_corrections() -> tuple[dict, ...]:
     """Return every correction entry (dicts with id, source_id, file, match, ...)."""
-    doc = yaml.safe_load(CORRECTIONS_FILE.read_text(encoding="utf-8"))
+    doc = yamltext.safe_load(CORRECTIONS_FILE.read_text(encoding="utf-8"))
     return tuple(doc["corrections"])
 
 

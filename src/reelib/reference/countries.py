@@ -15,10 +15,10 @@ from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from reelib import config
 from reelib.exceptions import UnknownCountryError
+from reelib.files import yamltext
 
 OVERRIDES_FILE: Path = config.REFERENCE_DIR / "countries.yaml"
 ENTITY_TYPES = ("country", "world", "residual")
@@ -26,7 +26,7 @@ ENTITY_TYPES = ("country", "world", "residual")
 
 @lru_cache(maxsize=1)
 def _reference() -> dict:
-    return yaml.safe_load(OVERRIDES_FILE.read_text(encoding="utf-8"))
+    return yamltext.safe_load(OVERRIDES_FILE.read_text(encoding="utf-8"))
 
 
 @lru_cache(maxsize=1)

@@ -9,17 +9,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
 
 from reelib import config
 from reelib.exceptions import RegistryError
+from reelib.files import yamltext
 
 CLAIMS_FILE: Path = config.REFERENCE_DIR / "claims.yaml"
 
 
 def load_claims(path: Path | None = None) -> list[dict]:
     """Read the claims ledger, checking required fields and unique ids."""
-    doc = yaml.safe_load((path or CLAIMS_FILE).read_text(encoding="utf-8"))
+    doc = yamltext.safe_load((path or CLAIMS_FILE).read_text(encoding="utf-8"))
     claims, seen = doc["claims"], set()
     for c in claims:
         for key in ("id", "seed_file", "claim", "test"):

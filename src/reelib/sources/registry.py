@@ -16,6 +16,7 @@ import yaml
 
 from reelib import config
 from reelib.exceptions import RegistryError, UnsafePathError
+from reelib.files import yamltext
 from reelib.files.paths import check_name
 
 _REQUIRED_SOURCE_KEYS = ("id", "publisher", "title", "edition", "licence", "kind", "files")
@@ -107,7 +108,7 @@ def check_url(url: object, where: str) -> str | None:
 def _parse_registry(path_text: str, stamp: int) -> dict[str, Source]:
     path = Path(path_text)
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        doc = yamltext.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise RegistryError(f"{path}: not valid YAML: {' '.join(str(exc).split())}") from exc
     except UnicodeDecodeError as exc:
