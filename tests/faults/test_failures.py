@@ -133,20 +133,3 @@ def test_a_report_that_ignores_the_timeout_is_killed_with_what_it_started(tmp_pa
             break
         time.sleep(0.1)
     assert is_gone(pid), "the notebook's subprocess outlived the killed report"
-
-
-def test_reports_run_with_one_blas_thread_each(tmp_path):
-    """Two reports side by side must not each start a BLAS thread per core."""
-    import os
-
-    from reelib.build.workers import THREAD_LIMITS
-
-    write_notebook(tmp_path / "env.ipynb", "import os\n"
-                   "rep.fact('blas', os.environ.get('OPENBLAS_NUM_THREADS', 'unset'))",
-                   {"facts": ["blas"]})
-    status, result, _ = _build(tmp_path, [{"name": "a", "notebook": "env.ipynb"}])
-    assert result.ok
-    facts = json.loads((tmp_path / "reports" / "a" / "facts.json").read_text())
-    # the limit, unless whoever runs the tests set their own (which is then kept)
-    expected = os.environ.get("OPENBLAS_NUM_THREADS", THREAD_LIMITS["OPENBLAS_NUM_THREADS"])
-    assert facts["blas"]["value"] == expected
