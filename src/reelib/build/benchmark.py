@@ -8,9 +8,10 @@ are never touched. In one go it measures:
 
 * **one-process floor** -- every report of the reports file (the fixed ones, not the
   commodity matrix) executed one after another in a single Python process that imported
-  the stack once: the least work the build can do on one core; the time the notebooks'
-  cells ran (their code alone, without papermill, the HTML page and the manifest) and,
-  within it, the time spent drawing figures (PNG and SVG) are reported apart;
+  the stack once: the least work the build can do on one core, the better of two runs;
+  the time the notebooks' cells ran (their code alone, without papermill, the HTML page
+  and the manifest) and, within it, the time spent drawing figures (PNG and SVG) are
+  reported apart;
 * **first build** -- ``reelib build --jobs 2`` of the same reports into an empty
   ``reports/`` (what ``make reports`` does on a fresh clone, less fetch and clean);
 * **forced build** -- ``reelib build --force --jobs 2`` over those reports, as a user
@@ -168,11 +169,15 @@ def main(argv: list[str] | None = None) -> int:
         root = _scratch(Path(tmp) / "project")
         print(f"benchmark in {root} ({results['machine']['cpus']} CPUs, "
               f"{results['machine']['cpu']})", flush=True)
-        secs, peak, out = _run([py, "-m", "reelib.build.benchmark", "--floor", *fixed], root)
-        one = json.loads(out.strip().splitlines()[-1])
-        results["floor"] = {**one, "wall_s": secs}
-        shutil.rmtree(root / "reports")
-        (root / "reports").mkdir()
+        floors = []  # the better of two, as for the forced build: both are minima
+        for _ in range(2):
+            secs, peak, out = _run([py, "-m", "reelib.build.benchmark", "--floor", *fixed],
+                                   root)
+            floors.append({**json.loads(out.strip().splitlines()[-1]), "wall_s": secs})
+            shutil.rmtree(root / "reports")
+            (root / "reports").mkdir()
+        one = min(floors, key=lambda f: f["total_s"])
+        results["floor"] = {**one, "runs_s": [f["total_s"] for f in floors]}
         secs, peak, _ = _run([*cli, "build", "--skip-data", "--jobs", "2", *fixed], root)
         results["first"] = {"wall_s": secs, "peak_mb": peak}
         runs = [_run([*cli, "build", "--skip-data", "--force", "--jobs", "2", *fixed], root)
@@ -213,7 +218,8 @@ def _print(r: dict) -> None:
     print(f"\nreelib build speed ({r['reports']} reports of the reports file; "
           f"{r['machine']['cpus']} CPUs)")
     line("one-process floor (imports + every report)", f"{f['total_s']:.1f} s",
-         f"target <= {TARGETS['floor']:.0f} s")
+         f"target <= {TARGETS['floor']:.0f} s; runs: "
+         + ", ".join(f"{x:.1f}" for x in f["runs_s"]))
     line("  of which imports", f"{f['imports_s']:.1f} s")
     # the rest of the work is papermill, the HTML page and the manifest
     line("  of which the notebooks' cells", f"{f['cells_s']:.1f} s")
