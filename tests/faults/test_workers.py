@@ -3,11 +3,10 @@ what every report reads, and its numerical libraries run one thread each."""
 
 from __future__ import annotations
 
-import json
 import os
 
 import pytest
-from helpers import reports_file, write_notebook
+from helpers import facts, reports_file, write_notebook
 
 from reelib import config
 from reelib.build import schedule
@@ -15,35 +14,34 @@ from reelib.build import schedule
 pytestmark = pytest.mark.slow
 
 
-def _build(tmp_path, notebook: str, facts: list[str]) -> dict:
-    write_notebook(tmp_path / "probe.ipynb", notebook, {"facts": facts})
+def _build(tmp_path, notebook: str, names: list[str]) -> dict:
+    write_notebook(tmp_path / "probe.ipynb", notebook, {"facts": names})
     result = schedule.build_reports(
         reports_dir=tmp_path / "reports", jobs=2, echo=lambda *a: None,
         reports_file=reports_file(tmp_path, [{"name": "a", "notebook": "probe.ipynb"}]))
     assert result.ok, [r.error for r in result.results]
-    found = json.loads((tmp_path / "reports" / "a" / "facts.json").read_text())
-    return {k: v["value"] for k, v in found.items()}
+    return {k: v["value"] for k, v in facts(tmp_path / "reports" / "a").items()}
 
 
 def test_reports_run_with_one_blas_thread_each(tmp_path):
     """Two reports side by side must not each start a BLAS thread per core."""
     from reelib.build.workers import THREAD_LIMITS
 
-    facts = _build(tmp_path, "import os\n"
+    found = _build(tmp_path, "import os\n"
                    "rep.fact('blas', os.environ.get('OPENBLAS_NUM_THREADS', 'unset'))",
                    ["blas"])
     # the limit, unless whoever runs the tests set their own (which is then kept)
-    assert facts["blas"] == os.environ.get("OPENBLAS_NUM_THREADS",
+    assert found["blas"] == os.environ.get("OPENBLAS_NUM_THREADS",
                                            THREAD_LIMITS["OPENBLAS_NUM_THREADS"])
 
 
 def test_reports_start_with_the_tables_and_the_registry_already_read(tmp_path):
     """Reading them in each report's process cost every report again (the registry alone
     took 35 ms to parse, a tenth of a small report)."""
-    facts = _build(tmp_path, "from reelib.processed import store\n"
+    found = _build(tmp_path, "from reelib.processed import store\n"
                    "from reelib.sources.registry import _parse_registry\n"
                    "rep.fact('tables', len(store._CACHE))\n"
                    "rep.fact('registries', _parse_registry.cache_info().currsize)",
                    ["tables", "registries"])
-    assert facts["tables"] == len(list(config.PROCESSED_DIR.glob("*.parquet"))) > 0
-    assert facts["registries"] == 1
+    assert found["tables"] == len(list(config.PROCESSED_DIR.glob("*.parquet"))) > 0
+    assert found["registries"] == 1

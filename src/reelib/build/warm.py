@@ -59,7 +59,6 @@ def _warm() -> None:
             fig.savefig(io.BytesIO(), format=fmt)
         plt.close(fig)
     from reelib.processed import store
-
     from reelib.sources.registry import load_registry
 
     try:  # every report's fork then finds the tables read (store checks they are current)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-
 from reelib import config
 from reelib.exceptions import RegistryError
 from reelib.files import yamltext
