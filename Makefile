@@ -65,16 +65,16 @@ test: env ## run all tests: readers on the real sources, unit tests, report buil
 
 .PHONY: unit
 unit: env ## quick tests only (no notebooks, no report build)
-	$(PY) -m pytest -n $(JOBS) --dist loadfile -m "not slow" tests --ignore=tests/nbval
+	$(PY) -m pytest -n $(JOBS) --dist loadfile -m "not slow and not needs_reports" tests --ignore=tests/nbval
 
 .PHONY: snapshots
 snapshots: env ## re-record the key numbers nbval compares (after an intended change)
 	$(REELIB) build --jobs $(JOBS)
-	$(PY) -m reelib.build.snapshots
+	$(PY) -m reelib.devtools.snapshots
 
 .PHONY: bench
 bench: env ## print speed and memory figures of the pipeline
-	$(PY) -m reelib.build.benchmark
+	$(PY) -m reelib.devtools.benchmark
 
 .PHONY: lint
 lint: env ## check style with ruff (installed on first use)
@@ -84,9 +84,9 @@ lint: env ## check style with ruff (installed on first use)
 .PHONY: hooks
 hooks: ## strip notebook outputs on `git add` (a git filter; keeps the nbval key numbers)
 	@if git rev-parse --git-dir >/dev/null 2>&1; then \
-	  git config filter.reelib-notebook.clean "$(PY) -m reelib.build.snapshots --filter" && \
+	  git config filter.reelib-notebook.clean "$(PY) -m reelib.devtools.snapshots --filter" && \
 	  git config filter.reelib-notebook.smudge cat && \
-	  git config diff.reelib-notebook.textconv "$(PY) -m reelib.build.snapshots --filter <" && \
+	  git config diff.reelib-notebook.textconv "$(PY) -m reelib.devtools.snapshots --filter <" && \
 	  echo "git filter installed: notebooks are staged without outputs (see .gitattributes)"; \
 	fi
 
@@ -110,17 +110,17 @@ lab: $(LAB_ENV)/.installed ## start JupyterLab on notebooks/ (its own env; make 
 
 .PHONY: environment
 environment: env ## regenerate environment.yml from requirements.lock (after make lock)
-	$(PY) -m reelib.build.environment
+	$(PY) -m reelib.devtools.environment
 
 .PHONY: screenshots
 screenshots: env ## full-page screenshots of key report pages (headless Chromium)
-	$(PY) -m reelib.build.screenshots
+	$(PY) -m reelib.devtools.screenshots
 
 .PHONY: lock
 lock: env ## re-resolve requirements.lock from pyproject.toml
 	$(PY) -m uv pip compile pyproject.toml --extra test --python-version 3.11 --universal \
 	  -o requirements.lock
-	$(PY) -m reelib.build.environment
+	$(PY) -m reelib.devtools.environment
 
 .PHONY: clean-reports
 clean-reports: ## delete generated reports

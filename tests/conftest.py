@@ -8,13 +8,26 @@ from pathlib import Path
 import pytest
 
 from reelib import config
+from reelib.present import layout
 from reelib.processed.pipeline import clean_all
 from reelib.processed.store import load_table
 from reelib.sources.fetch import source_path
 
 
 def pytest_configure(config):
-    config.addinivalue_line("markers", "slow: runs notebooks or the report build")
+    config.addinivalue_line("markers", "slow: takes more than a few seconds (notebooks, report "
+                                       "builds, whole cleans); `make unit` leaves it out")
+    config.addinivalue_line("markers", "needs_reports: reads the reports a build made; `make "
+                                       "test` builds them first, `make unit` leaves it out")
+
+
+@pytest.fixture(scope="session")
+def built_reports() -> Path:
+    """The built reports folder; a test that needs it fails, never skips, without it."""
+    if not (config.REPORTS_DIR / layout.ALL_FACTS).exists():
+        pytest.fail(f"no built reports in {config.REPORTS_DIR}: run `make reports` first "
+                    "(`make test` builds them before it tests)")
+    return config.REPORTS_DIR
 
 
 @pytest.fixture(scope="session")

@@ -89,8 +89,8 @@ def parse_assignments(items: list[str]) -> dict[str, object]:
 
 def _adhoc(args: argparse.Namespace, specs: list) -> list:
     """The ad-hoc report ``-p`` asks for, checked against its notebook before any work."""
-    from reelib.build.parameters import check_declared, notebook_parameters
-    from reelib.build.specs import adhoc_spec, base_spec
+    from reelib.publish.parameters import check_declared, notebook_parameters
+    from reelib.publish.specs import adhoc_spec, base_spec
     from reelib.exceptions import ParameterError
 
     if not args.params:
@@ -111,15 +111,15 @@ def _adhoc(args: argparse.Namespace, specs: list) -> list:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    from reelib.files.lock import build_lock
-    from reelib.build.schedule import build_reports
-    from reelib.build.specs import load_reports_file, select_specs
+    from reelib.files.lock import folder_lock
+    from reelib.publish.schedule import build_reports
+    from reelib.publish.specs import load_reports_file, select_specs
 
     specs = load_reports_file()
     adhoc = _adhoc(args, specs)  # unknown names and bad parameters stop us before any work
     names = [a.name for a in adhoc] or args.reports
     select_specs(specs + adhoc, names)
-    with build_lock(config.REPORTS_DIR, wait=args.wait):
+    with folder_lock(config.REPORTS_DIR, wait=args.wait):
         if not args.skip_data:
             _cmd_data(args)
         result = build_reports(names=names or None, force=args.force, jobs=args.jobs,
@@ -130,10 +130,10 @@ def _cmd_build(args: argparse.Namespace) -> int:
 def _cmd_list(args: argparse.Namespace) -> None:
     import json
 
-    from reelib.build.execute import FAILED_DIR
-    from reelib.build.freshness import adhoc_specs, stale_reason
-    from reelib.build.provenance import code_fingerprint
-    from reelib.build.specs import MATRIX_VALUES, load_reports_file
+    from reelib.present.layout import FAILED_DIR, notebook_file
+    from reelib.publish.freshness import adhoc_specs, stale_reason
+    from reelib.publish.provenance import code_fingerprint
+    from reelib.publish.specs import MATRIX_VALUES, load_reports_file
 
     specs = load_reports_file()
     specs += adhoc_specs(config.REPORTS_DIR, {s.name for s in specs})
@@ -143,7 +143,7 @@ def _cmd_list(args: argparse.Namespace) -> None:
         reason = stale_reason(s, config.REPORTS_DIR, code)
         status = "up to date" if reason is None else (
             "never built" if reason == "never built" else f"stale: {reason}")
-        if (config.REPORTS_DIR / FAILED_DIR / f"{s.name}.ipynb").exists():
+        if (config.REPORTS_DIR / FAILED_DIR / notebook_file(s.name)).exists():
             status = "failed in the last build" + (
                 "" if reason == "never built" else " (previous report kept)")
         params = json.dumps(s.parameters, ensure_ascii=False) if s.parameters else ""
@@ -169,7 +169,7 @@ def _cmd_sources(args: argparse.Namespace) -> None:
 
 
 def _cmd_params(args: argparse.Namespace) -> None:
-    from reelib.build.parameters import notebook_parameters
+    from reelib.publish.parameters import notebook_parameters
 
     for p in notebook_parameters(args.notebook).values():
         print(f"{p['name']}: {p['type']} = {p['default']}   # {p['help']}")

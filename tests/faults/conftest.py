@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from reelib import config
-from reelib.build import schedule
+from reelib.publish import schedule
 
 QUIET = {"echo": lambda *a: None}
 

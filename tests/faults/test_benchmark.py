@@ -1,5 +1,5 @@
 """The benchmark's one-process floor measures what it says (timings are printed, never
-asserted: see ``reelib.build.benchmark``)."""
+asserted: see ``reelib.devtools.benchmark``)."""
 
 import json
 import os
@@ -9,7 +9,7 @@ import sys
 
 def test_the_floor_runs_the_named_reports_and_counts_the_figures_they_draw(project):
     env = dict(os.environ, REELIB_ROOT=str(project))
-    done = subprocess.run([sys.executable, "-m", "reelib.build.benchmark", "--floor",
+    done = subprocess.run([sys.executable, "-m", "reelib.devtools.benchmark", "--floor",
                            "production-shares-gallium"], env=env, text=True,
                           capture_output=True, timeout=240)
     assert done.returncode == 0, done.stderr

@@ -9,7 +9,7 @@ import pytest
 from helpers import run
 
 from reelib import config
-from reelib.build.specs import adhoc_spec, base_spec, load_reports_file
+from reelib.publish.specs import adhoc_spec, base_spec, load_reports_file
 from reelib.cli import parse_assignments
 from reelib.exceptions import ParameterError, RegistryError
 from reelib.present.report import unknown_injected_parameters

@@ -11,9 +11,9 @@ import yaml
 from helpers import reports_file, write_notebook
 
 from reelib import config
-from reelib.build import schedule
-from reelib.build.execute import swap_in
-from reelib.build.specs import load_reports_file
+from reelib.publish import schedule
+from reelib.publish.execute import swap_in
+from reelib.publish.specs import load_reports_file
 from reelib.exceptions import RegistryError, UnsafePathError
 from reelib.files.paths import check_name, ensure_inside, remove_inside
 from reelib.sources.fetch import fetch_file, raw_path

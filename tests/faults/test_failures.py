@@ -9,7 +9,7 @@ import time
 import pytest
 from helpers import is_gone, reports_file, write_notebook
 
-from reelib.build import schedule
+from reelib.publish import schedule
 
 pytestmark = pytest.mark.slow
 

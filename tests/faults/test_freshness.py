@@ -7,10 +7,10 @@ import json
 
 import pytest
 
-from reelib.build import schedule
-from reelib.build.freshness import stale_reason
-from reelib.build.provenance import code_fingerprint
-from reelib.build.specs import load_reports_file
+from reelib.publish import schedule
+from reelib.publish.freshness import stale_reason
+from reelib.publish.provenance import code_fingerprint
+from reelib.publish.specs import load_reports_file
 
 pytestmark = pytest.mark.slow
 

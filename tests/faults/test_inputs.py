@@ -11,7 +11,7 @@ import yaml
 from helpers import reports_file, run, write_notebook
 
 from reelib import cli, config
-from reelib.build import schedule
+from reelib.publish import schedule
 from reelib.exceptions import (ParameterError, RegistryError, RowCountError,
                                UnknownCountryError)
 from reelib.processed import pipeline, tables

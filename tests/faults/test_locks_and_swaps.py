@@ -12,11 +12,11 @@ import time
 import pytest
 from helpers import reports_file, run, start, write_notebook
 
-from reelib.build import schedule
-from reelib.build.execute import recover_swaps, swap_in
-from reelib.build.freshness import stale_reason
-from reelib.build.provenance import code_fingerprint
-from reelib.build.specs import load_reports_file
+from reelib.publish import schedule
+from reelib.publish.execute import recover_swaps, swap_in
+from reelib.publish.freshness import stale_reason
+from reelib.publish.provenance import code_fingerprint
+from reelib.publish.specs import load_reports_file
 from reelib.exceptions import BuildLockedError
 from reelib.files import lock, paths
 
@@ -38,7 +38,7 @@ def test_a_second_build_stops_with_the_holders_pid(tmp_path):
     holder = _hold(tmp_path / "reports", 30)
     try:
         with pytest.raises(BuildLockedError, match=f"PID {holder.pid}"):
-            with lock.build_lock(tmp_path / "reports"):
+            with lock.folder_lock(tmp_path / "reports"):
                 pass
     finally:
         holder.kill()
@@ -51,14 +51,14 @@ def test_a_lock_left_by_a_dead_build_is_taken_over(tmp_path):
     holder.kill()
     holder.wait()
     assert json.loads((folder / ".build.lock").read_text())["pid"] == holder.pid
-    with lock.build_lock(folder):
+    with lock.folder_lock(folder):
         assert json.loads((folder / ".build.lock").read_text())["pid"] == os.getpid()
 
 
 def test_wait_queues_behind_the_running_build(tmp_path):
     holder = _hold(tmp_path / "reports", 1.5)
     t0 = time.monotonic()
-    with lock.build_lock(tmp_path / "reports", wait=30, poll=0.1):
+    with lock.folder_lock(tmp_path / "reports", wait=30, poll=0.1):
         assert time.monotonic() - t0 >= 1.0
     holder.wait()
 
@@ -97,7 +97,7 @@ def test_without_an_atomic_exchange_a_kill_mid_swap_is_recovered(tmp_path, monke
     assert recover_swaps(reports) == ["r"]  # killed after 'final -> .old', before the rest
     assert (reports / "r" / "manifest.json").read_text() == "good"
     monkeypatch.setattr(paths, "exchange", lambda a, b: False)
-    from reelib.build import execute
+    from reelib.publish import execute
 
     monkeypatch.setattr(execute, "exchange", lambda a, b: False)
     staging = reports / ".staging" / "r.456"

@@ -9,7 +9,7 @@ import pytest
 from helpers import facts, reports_file, write_notebook
 
 from reelib import config
-from reelib.build import schedule
+from reelib.publish import schedule
 
 pytestmark = pytest.mark.slow
 
@@ -25,7 +25,7 @@ def _build(tmp_path, notebook: str, names: list[str]) -> dict:
 
 def test_reports_run_with_one_blas_thread_each(tmp_path):
     """Two reports side by side must not each start a BLAS thread per core."""
-    from reelib.build.workers import THREAD_LIMITS
+    from reelib.publish.workers import THREAD_LIMITS
 
     found = _build(tmp_path, "import os\n"
                    "rep.fact('blas', os.environ.get('OPENBLAS_NUM_THREADS', 'unset'))",

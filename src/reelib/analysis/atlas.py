@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from reelib.analysis import shares
+from reelib.analysis.concentration import hhi_band
 from reelib.reference.events import export_controls
 
 
@@ -147,6 +148,20 @@ def china_share_summary(atlas: pd.DataFrame) -> dict[str, object]:
             "china_over_half": int((atlas["china_share_pct"] > 50).sum()),
             "controlled": int(atlas["export_controlled"].sum()),
             "controlled_china_top": int((top & atlas["export_controlled"]).sum())}
+
+
+#: U.S. net import reliance (%) from which a commodity counts as mostly imported
+MOSTLY_IMPORTED_PCT = 50.0
+
+
+def exposed(atlas: pd.DataFrame) -> pd.DataFrame:
+    """Commodity-measures whose production is highly concentrated even at the HHI's lower
+    bound (``concentration.hhi_band``, the 2023 U.S. merger guidelines) and that the United
+    States mostly imports (net import reliance at least ``MOSTLY_IMPORTED_PCT``); rows
+    without a reliance figure are left out."""
+    both = atlas.dropna(subset=["us_import_reliance_pct", "hhi_lower"])
+    high = both["hhi_lower"].map(lambda h: hhi_band(float(h)) == "highly concentrated")
+    return both[high.astype(bool) & (both["us_import_reliance_pct"] >= MOSTLY_IMPORTED_PCT)]
 
 
 #: the atlas columns a page shows, in order (the CSV keeps them all)

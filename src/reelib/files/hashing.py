@@ -1,13 +1,15 @@
-"""sha256 of files: how the registry pins sources and the build names an input's version."""
+"""sha256 of files: how the registry pins sources, the build names an input's version and a
+folder's manifest records what it holds. The project's one sha256 of a file is here."""
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
 
 _CHUNK = 1 << 20
+#: what ``sha256_or_missing`` gives for a file that cannot be read
+MISSING = "missing"
 
 
 def sha256_file(path: Path) -> str:
@@ -17,6 +19,15 @@ def sha256_file(path: Path) -> str:
         for chunk in iter(lambda: f.read(_CHUNK), b""):
             h.update(chunk)
     return h.hexdigest()
+
+
+def sha256_or_missing(path: Path) -> str:
+    """``sha256_file``, or ``MISSING`` when the file is absent or unreadable (a stale
+    check compares it, and never stops on a damaged file)."""
+    try:
+        return sha256_file(path)
+    except OSError:
+        return MISSING
 
 
 def file_hashes(paths: Iterable[Path], root: Path) -> dict[str, str]:
@@ -30,9 +41,11 @@ def source_files(folder: Path, suffixes: tuple[str, ...]) -> list[Path]:
             if p.suffix in suffixes and "__pycache__" not in p.parts]
 
 
-def update_with_files(h: Any, paths: Iterable[Path], root: Path) -> None:
-    """Feed each file's path (relative to ``root``) and bytes to the hash ``h``: a
-    fingerprint that changes when a file is added, removed, renamed or edited."""
+def fingerprint(paths: Iterable[Path], root: Path, *, head: bytes = b"") -> str:
+    """sha256 over ``head`` and each file's path (relative to ``root``) and bytes: it
+    changes when a file is added, removed, renamed or edited."""
+    h = hashlib.sha256(head)
     for p in paths:
         h.update(str(p.relative_to(root)).encode())
         h.update(p.read_bytes())
+    return h.hexdigest()

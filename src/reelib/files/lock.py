@@ -69,7 +69,3 @@ def folder_lock(folder: Path, *, wait: float = 0.0, poll: float = 0.5) -> Iterat
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
         os.close(fd)
-
-
-#: the report build's name for it
-build_lock = folder_lock

@@ -1,6 +1,6 @@
 """Read the facts the reports recorded, and compare them with the previous build.
 
-Each report writes ``reports/<report>/facts.json`` (``reelib.report.Report.fact``); the
+Each report writes ``reports/<report>/facts.json`` (``reelib.present.report.Report.fact``); the
 build collects them into ``reports/facts.json``. The executive summary quotes only these
 facts, and saves the ones it read as its table ``facts.csv``: the next build of the
 summary compares against that table, so "what changed" always means "since the facts
@@ -20,8 +20,9 @@ import pandas as pd
 
 from reelib import config
 from reelib.exceptions import SelectionError
+from reelib.present import layout
 from reelib.present.numbers import format_fact
-from reelib.present.text import fact_token
+from reelib.present.text import fact_range, fact_token
 
 _COLUMNS = ["report", "key", "value", "unit", "label", "source", "edition", "key_finding",
             "decimals", "caveats"]
@@ -46,7 +47,7 @@ def load_report_facts(reports_dir: str | Path, reports: list[str]) -> pd.DataFra
     root = _resolve(reports_dir)
     doc = {}
     for name in reports:
-        path = root / name / "facts.json"
+        path = root / name / layout.FACTS
         if not path.exists():
             raise SelectionError(f"no facts for report {name!r} at {path}; build it first "
                                  "(`make reports`)")
@@ -61,7 +62,7 @@ def load_previous_facts(reports_dir: str | Path, report: str = "summary"
 
     Values come back as text; ``compare_facts`` compares values as text.
     """
-    path = _resolve(reports_dir) / report / "tables" / "facts.csv"
+    path = layout.table_path(_resolve(reports_dir) / report, "facts")
     if not path.exists():
         return None
     previous = pd.read_csv(path, dtype="string", keep_default_na=False)
@@ -92,22 +93,27 @@ def fact_field(facts: pd.DataFrame, report: str, key: str, field: str):
     return row[field].iloc[0]
 
 
-def ref(facts: pd.DataFrame, report: str, key: str) -> str:
-    """A fact of another report, for a sentence passed to ``say``: written and marked as on
-    that report's own page."""
+def _recorded(facts: pd.DataFrame, report: str, key: str) -> dict:
+    """One fact as its report recorded it (the dict ``Report.fact`` wrote)."""
     row = facts[(facts["report"] == report) & (facts["key"] == key)]
     if row.empty:
         fact(facts, report, key)  # raises, listing the report's facts
     f = {c: (None if pd.isna(v) else v) for c, v in row.iloc[0].items()}
     if f.get("decimals") is not None:
         f["decimals"] = int(f["decimals"])
-    return fact_token(f"{report}/{key}", format_fact(f))
+    return f
+
+
+def ref(facts: pd.DataFrame, report: str, key: str) -> str:
+    """A fact of another report, for a sentence passed to ``say``: written and marked as on
+    that report's own page."""
+    return fact_token(f"{report}/{key}", format_fact(_recorded(facts, report, key)))
 
 
 def ref_range(facts: pd.DataFrame, report: str, low_key: str, high_key: str) -> str:
     """Two bounds of another report as 'low-high', or once when they read the same."""
-    low, high = ref(facts, report, low_key), ref(facts, report, high_key)
-    return low if low.split("|")[1] == high.split("|")[1] else f"{low}-{high}"
+    return fact_range(f"{report}/{low_key}", _recorded(facts, report, low_key),
+                      f"{report}/{high_key}", _recorded(facts, report, high_key))
 
 
 def provenance(facts: pd.DataFrame, report: str, key: str) -> dict:
@@ -157,7 +163,7 @@ def compare_facts(current: pd.DataFrame, previous: pd.DataFrame | None) -> pd.Da
 
 def load_report_table(reports_dir: str | Path, report: str, table: str) -> pd.DataFrame:
     """A table a report wrote (``reports/<report>/tables/<table>.csv``)."""
-    path = _resolve(reports_dir) / report / "tables" / f"{table}.csv"
+    path = layout.table_path(_resolve(reports_dir) / report, table)
     if not path.exists():
         raise SelectionError(f"report {report!r} has no table {table!r} at {path}; build it "
                              "first (`make reports`)")

@@ -90,11 +90,28 @@ def format_fact(fact: dict) -> str:
     return format_value(fact.get("value"), fact.get("unit", "") or "", fact.get("decimals"))
 
 
+def range_text(low: str, high: str, *, reads: tuple[str, str] | None = None) -> str:
+    """Two written bounds as 'low-high', or the one number when both read the same: the
+    project's one rule for an interval (``reads``: what each bound reads as, when ``low``
+    and ``high`` carry markup around the text).
+
+    >>> range_text("3,282", "3,282"), range_text("5,054", "5,072")
+    ('3,282', '5,054-5,072')
+    """
+    low_reads, high_reads = reads or (low, high)
+    return low if low_reads == high_reads else f"{low}-{high}"
+
+
 def fmt_range(low: float, high: float, unit: str = "", decimals: int = 0) -> str:
     """'5,054-5,072', or one number when the two round to the same ('4,924').
 
-    >>> fmt_range(4923.6, 4924.2), fmt_range(5054.4, 5072.4)
-    ('4,924', '5,054-5,072')
+    >>> fmt_range(4923.6, 4924.2), fmt_range(5054.4, 5072.4), fmt_range(60, 75.2, "%")
+    ('4,924', '5,054-5,072', '60-75%')
+    >>> fmt_range(380000, 380000, "t")
+    '380,000 t'
     """
     lo, hi = format_value(low, unit, decimals), format_value(high, unit, decimals)
-    return lo if lo == hi else f"{lo.removesuffix(' ' + unit) if unit else lo}-{hi}"
+    suffix = next((s for s in (f" {unit}", unit) if unit and lo.endswith(s) and hi.endswith(s)),
+                  "")  # the unit, written once after the range
+    bare = [t[:len(t) - len(suffix)] for t in (lo, hi)]
+    return range_text(*bare, reads=(lo, hi)) + suffix

@@ -477,7 +477,8 @@ def plot_atlas_scatter(atlas: pd.DataFrame, *, title: str, caption: str) -> Figu
                 ax.annotate(r.commodity, (float(r.us_import_reliance_pct), r.hhi_mid),
                             xytext=(4, 3), textcoords="offset points", fontsize=8, color=color)
     ax.axhline(HHI_HIGHLY_CONCENTRATED, color="#999999", ls=":", lw=1)
-    ax.text(1, HHI_HIGHLY_CONCENTRATED + 120, "highly concentrated above 1,800", fontsize=7.5,
+    ax.text(1, HHI_HIGHLY_CONCENTRATED + 120,
+            f"highly concentrated above {HHI_HIGHLY_CONCENTRATED:,}", fontsize=7.5,
             color="#666666")
     ax.set(title=title, xlabel="U.S. net import reliance (% of apparent consumption)",
            ylabel="HHI of world production (0-10,000)", xlim=(-5, 105), ylim=(0, 10_400))

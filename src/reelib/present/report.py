@@ -15,7 +15,7 @@ figures and tables are only displayed. The report build passes a folder, and the
   page's header cites. The loader itself keeps no state; the report object records.
 
 Creating a ``Report`` also sets the house style: deterministic matplotlib output, and
-DataFrames displayed as readable tables (``reelib.formatting``).
+DataFrames displayed as readable tables (``reelib.present.tables``).
 """
 
 from __future__ import annotations
@@ -33,9 +33,10 @@ import pandas as pd
 from reelib import config
 from reelib.files.atomic import write_bytes_atomic, write_csv_atomic, write_text_atomic
 from reelib.files.hashing import sha256_file
+from reelib.present import layout
 from reelib.present.numbers import format_fact
 from reelib.present.tables import show_tables_styled
-from reelib.present.text import fact_token, source_ids
+from reelib.present.text import fact_range, fact_token, source_ids
 from reelib.processed import store
 from reelib.exceptions import ParameterError
 from reelib.processed.domains import check_parameters
@@ -200,7 +201,7 @@ class Report:
         self.reads: dict[str, str] = {}
         self.sources: list[str] = []
         if self.dir is not None:
-            for sub in ("figures", "tables"):
+            for sub in (layout.FIGURES, layout.TABLES):
                 (self.dir / sub).mkdir(parents=True, exist_ok=True)
         configure_matplotlib()
         pd.set_option("display.max_colwidth", 160)
@@ -224,8 +225,8 @@ class Report:
         import matplotlib.pyplot as plt
 
         png, svg = render_figure(fig)
-        write_bytes_atomic(self.dir / "figures" / f"{slug}.png", png)
-        write_bytes_atomic(self.dir / "figures" / f"{slug}.svg", svg)
+        write_bytes_atomic(layout.figure_path(self.dir, slug, "png"), png)
+        write_bytes_atomic(layout.figure_path(self.dir, slug, "svg"), svg)
         titles = [fig._suptitle.get_text()] if fig._suptitle is not None else []
         titles += [t for ax in fig.axes for loc in ("left", "center", "right")
                    if (t := ax.get_title(loc=loc))]
@@ -242,7 +243,7 @@ class Report:
     def table(self, df: pd.DataFrame, slug: str) -> pd.DataFrame:
         """Save ``df`` as CSV and return it for display."""
         if self.dir is not None:
-            write_csv_atomic(df, self.dir / "tables" / f"{slug}.csv")
+            write_csv_atomic(df, layout.table_path(self.dir, slug))
         return df
 
     def fact(self, key: str, value: Any, *, unit: str = "", label: str = "",
@@ -272,9 +273,8 @@ class Report:
 
     def ref_range(self, low_key: str, high_key: str) -> str:
         """Two recorded bounds as 'low-high', or once when they read the same."""
-        low, high = self.ref(low_key), self.ref(high_key)
-        same = format_fact(self.facts[low_key]) == format_fact(self.facts[high_key])
-        return low if same else f"{low}-{high}"
+        return fact_range(f"{self.name}/{low_key}", self.facts[low_key],
+                          f"{self.name}/{high_key}", self.facts[high_key])
 
     def load_table(self, name: str) -> pd.DataFrame:
         """Read processed table ``name`` and, when writing, record its sha256 in
@@ -290,8 +290,8 @@ class Report:
         if self.dir is None:
             return
         # facts in the order the notebook states them: pages list key findings that way
-        write_text_atomic(self.dir / "facts.json",
+        write_text_atomic(self.dir / layout.FACTS,
                           json.dumps(self.facts, indent=2, default=str) + "\n")
-        write_text_atomic(self.dir / "reads.json",
+        write_text_atomic(self.dir / layout.READS,
                           json.dumps(self.reads, indent=2, sort_keys=True) + "\n")
-        write_text_atomic(self.dir / "sources.json", json.dumps(self.sources, indent=1) + "\n")
+        write_text_atomic(self.dir / layout.SOURCES, json.dumps(self.sources, indent=1) + "\n")

@@ -15,7 +15,7 @@ import pandas as pd
 from reelib.analysis.prices.breaks import EventTest
 from reelib.analysis.prices.trend import TrendResult
 from reelib.present.numbers import (fmt_num, fmt_p, fmt_pct, fmt_range,  # noqa: F401
-                                    format_fact, format_value)
+                                    format_fact, format_value, range_text)
 from reelib.sources.registry import load_registry
 
 
@@ -26,6 +26,14 @@ _FACT = re.compile(r"\u27e6fact:([^|\u27e7]+)\|([^\u27e7]*)\u27e7")
 def fact_token(fact_id: str, text: str) -> str:
     """A fact as written in a sentence; ``say`` turns it into a marked span."""
     return f"\u27e6fact:{fact_id}|{text}\u27e7"
+
+
+def fact_range(low_id: str, low: dict, high_id: str, high: dict) -> str:
+    """Two recorded facts (bounds) for a sentence: 'low-high', each marked as its fact, or
+    the one number when both read the same (``numbers.range_text``)."""
+    low_text, high_text = format_fact(low), format_fact(high)
+    return range_text(fact_token(low_id, low_text), fact_token(high_id, high_text),
+                      reads=(low_text, high_text))
 
 
 def _fact_span(match: re.Match) -> str:
@@ -71,15 +79,16 @@ def source_ids(df: pd.DataFrame | pd.Series) -> list[str]:
     return ids
 
 
-def cite(*frames: pd.DataFrame | pd.Series, note: str = "") -> str:
+def cite(*frames: pd.DataFrame | pd.Series | None, note: str = "") -> str:
     """A figure's source line with full citations of the rows it draws, then ``note``.
 
     Each source is cited as publisher, title (edition), from the registry (the title
     without its descriptive gloss; the index page has the full entry); sources of one
     publisher are grouped and follow the registry's order, so every caption of a page
-    cites them alike. Never a file path.
+    cites them alike. Never a file path. A frame that is None (a series the element does
+    not have) is skipped.
     """
-    wanted = {sid for df in frames for sid in source_ids(df)}
+    wanted = {sid for df in frames if df is not None for sid in source_ids(df)}
     registry = load_registry()
     unknown = sorted(wanted - set(registry))
     if unknown:
@@ -195,15 +204,6 @@ def describe_method_of_breaks() -> str:
             "(each side at least 15% of the sample): an event is *associated with a shift* "
             "only if its Holm-adjusted p-value is below 5% and its F is at or above the 95th "
             "percentile of those placebo dates.")
-
-
-def describe_cusum(cusum: dict) -> str:
-    """One sentence about a CUSUM test of a constant mean change."""
-    verdict = ("rejects a constant mean change" if cusum["p_value"] < 0.05
-               else "does not reject a constant mean change")
-    return (f"CUSUM of the changes {verdict} (statistic {cusum['statistic']:.2f}, "
-            f"5% critical value {cusum['critical_5pct']:.2f}, {fmt_p(cusum['p_value'])}, "
-            f"n = {cusum['n']}).")
 
 
 def describe_backtest(summary: pd.DataFrame, origins: int) -> str:

@@ -21,23 +21,18 @@ from reelib import config
 from reelib.exceptions import RegistryError, RowCountError
 from reelib.files import yamltext
 from reelib.files.atomic import write_csv_atomic, write_parquet_atomic, write_text_atomic
+from reelib.files.hashing import file_hashes
+from reelib.files.manifest import write_manifest
 from reelib.processed import freshness, revisions, tables
 from reelib.processed.schemas import validate_table
-from reelib.readers import chain_shares, comtrade, cpi, daily_prices, iea, materials_atlas, usitc
+from reelib.readers import (chain_shares, comtrade, cpi, daily_prices, iea,
+                            production_compilers, usitc)
 from reelib.readers import usgs_ds140 as ds140
 from reelib.readers import usgs_mcs as mcs
 from reelib.readers import usgs_myb as myb
 from reelib.sources.registry import load_registry
 
 log = logging.getLogger(__name__)
-
-#: Tables also written as CSV (small enough to open in a spreadsheet).
-# Every table is small enough to open in a spreadsheet (the largest, prices_daily, has
-# ~13,000 rows), so each gets a CSV beside its Parquet file.
-CSV_TABLES = ("production", "reserves", "prices_annual", "prices_daily", "trade",
-              "supply_stages", "us_salient", "revisions", "production_latest",
-              "reserves_latest", "cpi", "chain_shares", "production_compilers", "us_indicators")
-
 
 def read_all_sources() -> dict[str, pd.DataFrame]:
     """Run every reader on the verified raw files; return frames by kind."""
@@ -65,7 +60,7 @@ def read_all_sources() -> dict[str, pd.DataFrame]:
         "supply": iea.read_iea_supply(),
         "cpi": cpi.read_cpi(),
         "chain_shares": chain_shares.read_chain_shares(),
-        "compilers": materials_atlas.read_compilers(),
+        "compilers": production_compilers.read_compilers(),
     }
 
 
@@ -97,7 +92,7 @@ def build_tables(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     return out
 
 
-#: read by ``reelib.build.specs`` without pandas to expand ``matrix:`` entries
+#: read by ``reelib.publish.specs`` without pandas to expand ``matrix:`` entries
 MATRIX_VALUES = "matrix_values.json"
 ROW_COUNTS_FILE: Path = Path(__file__).resolve().parent / "row_counts.yaml"
 
@@ -121,13 +116,13 @@ def check_row_counts(built: dict[str, pd.DataFrame], path: Path | None = None) -
 
 
 def write_tables(built: dict[str, pd.DataFrame], out_dir: Path | None = None) -> list[Path]:
-    """Write every table (Parquet, plus CSV for ``CSV_TABLES``) and ``manifest.json``."""
+    """Write every table as Parquet and as CSV (each is small enough to open in a
+    spreadsheet), the matrix values and ``manifest.json``."""
     out_dir = out_dir or config.PROCESSED_DIR
     written = []
     for name, df in built.items():
         written.append(write_parquet_atomic(df, out_dir / f"{name}.parquet"))
-        if name in CSV_TABLES:
-            written.append(write_csv_atomic(df, out_dir / f"{name}.csv"))
+        written.append(write_csv_atomic(df, out_dir / f"{name}.csv"))
     if "production" in built:  # the values report matrices expand over (build.specs)
         values = {"country_production": tables.country_production_pairs(built["production"])}
         written.append(write_text_atomic(out_dir / MATRIX_VALUES,
@@ -140,10 +135,9 @@ def write_tables(built: dict[str, pd.DataFrame], out_dir: Path | None = None) ->
                    for sid, s in registry.items()},
         # what `reelib build` compares to skip a clean with nothing to do (freshness.py)
         "inputs_fingerprint": freshness.inputs_fingerprint(),
-        "outputs": freshness.output_hashes(written, out_dir),
+        "outputs": file_hashes(written, out_dir),
     }
-    written.append(write_text_atomic(out_dir / "manifest.json",
-                                     json.dumps(manifest, indent=2, sort_keys=True) + "\n"))
+    written.append(write_manifest(out_dir, manifest))
     return written
 
 

@@ -1,7 +1,7 @@
 """Build the tidy processed tables from the readers' output.
 
 Each ``build_*`` is pure: frames in, one tidy table out, with units in column names,
-ISO3 codes from ``reelib.countries``, flags kept as data, and the source id, edition and
+ISO3 codes from ``reelib.reference.countries``, flags kept as data, and the source id, edition and
 the edition's publication date on every row. Every vintage is kept; ``latest_view``
 derives the newest edition per commodity-year from them.
 """
@@ -13,7 +13,7 @@ import re
 import pandas as pd
 
 from reelib.exceptions import RegistryError, UnparseableValueError
-from reelib.readers import shapes as obs
+from reelib.readers.shapes import TONNES_PER_UNIT
 from reelib.reference.countries import harmonise_countries, with_display_names
 from reelib.sources.registry import edition_dates
 
@@ -70,7 +70,7 @@ def caveats(notes: pd.Series, qualifier: pd.Series, is_estimate: pd.Series) -> p
 
 def _quantity_table(observations: pd.DataFrame, statistic: str, value: str) -> pd.DataFrame:
     rows = observations[observations["statistic"] == statistic]
-    factor = rows["unit_original"].map(obs.TONNES_PER_UNIT)
+    factor = rows["unit_original"].map(TONNES_PER_UNIT)
     if factor.isna().any():
         bad = rows.loc[factor.isna()].iloc[0]
         raise UnparseableValueError(bad["file"], "unit has no tonnes factor",

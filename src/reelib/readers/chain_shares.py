@@ -15,6 +15,7 @@ import pandas as pd
 
 from reelib.exceptions import UnparseableValueError
 from reelib.readers.decode import read_csv_text, read_text, require_columns
+from reelib.readers.shapes import CHAIN_SHARES, shaped
 from reelib.sources.fetch import source_path
 from reelib.sources.registry import edition_of
 
@@ -49,7 +50,6 @@ def read_chain_shares(path: Path | None = None) -> pd.DataFrame:
                                         column="china_share_pct", value=r.china_share_pct)
         rows.append({"stage": STAGES[r.stage], "stage_label": r.stage, "year": YEAR,
                      "china_share_pct": share})
-    return pd.DataFrame(rows).astype({"stage": "string", "stage_label": "string",
-                                      "year": "Int64", "china_share_pct": "Float64"}).assign(
-        source_id=SOURCE_ID, edition=edition_of(SOURCE_ID))
+    return shaped(pd.DataFrame(rows).assign(source_id=SOURCE_ID, edition=edition_of(SOURCE_ID)),
+                  CHAIN_SHARES)
 

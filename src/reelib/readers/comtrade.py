@@ -14,7 +14,7 @@ import pandas as pd
 
 from reelib.exceptions import MissingColumnError, SourceFormatError, TruncatedFileError
 from reelib.readers.decode import read_json
-from reelib.readers.shapes import make_trade
+from reelib.readers.shapes import shaped, TRADE
 from reelib.sources.fetch import source_path
 from reelib.sources.registry import edition_of, load_registry
 
@@ -75,4 +75,4 @@ def read_comtrade(raw_dir: Path | None = None) -> pd.DataFrame:
             continue  # manifest.json and publication_metadata.json are not trade rows
         path = raw_dir / sf.name if raw_dir else source_path(COMTRADE_ID, sf.name)
         frames.append(read_comtrade_year(path))
-    return make_trade(pd.concat(frames, ignore_index=True))
+    return shaped(pd.concat(frames, ignore_index=True), TRADE)

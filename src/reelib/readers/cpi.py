@@ -12,15 +12,11 @@ import pandas as pd
 
 from reelib.exceptions import SourceFormatError, TruncatedFileError
 from reelib.readers.decode import read_csv_text, read_text, require_columns
+from reelib.readers.shapes import CPI, shaped
 from reelib.sources.fetch import source_path
 from reelib.sources.registry import edition_of
 
 CPI_ID = "fred-cpiaucsl-2025-11"
-
-_CPI_COLUMNS = {"source_id": "string", "edition": "string", "series_id": "string",
-                "month": "datetime64[s]", "cpi_index_1982_84": "Float64",
-                "is_missing": "boolean", "is_seasonally_adjusted": "boolean"}
-
 
 def read_cpi(path: Path | None = None) -> pd.DataFrame:
     """Read FRED CPIAUCSL (monthly CPI-U, SA); a blank month stays missing and flagged."""
@@ -42,8 +38,8 @@ def read_cpi(path: Path | None = None) -> pd.DataFrame:
     if len(expected) != len(months) or not (expected == months).all():
         raise TruncatedFileError(path, "months are not a gapless monthly sequence",
                                  fix="re-fetch it: `reelib fetch` checks the sha256")
-    return pd.DataFrame({
+    return shaped(pd.DataFrame({
         "source_id": CPI_ID, "edition": edition_of(CPI_ID),
         "series_id": "CPIAUCSL", "month": months, "cpi_index_1982_84": values,
         "is_missing": values.isna(), "is_seasonally_adjusted": True,
-    }).astype(_CPI_COLUMNS)
+    }), CPI)

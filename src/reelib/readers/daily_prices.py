@@ -17,7 +17,7 @@ import pandas as pd
 
 from reelib.exceptions import MissingColumnError, SourceFormatError
 from reelib.readers.decode import read_csv_text, read_json, read_text, require_columns
-from reelib.readers.shapes import make_daily_prices
+from reelib.readers.shapes import DAILY_PRICES, shaped
 from reelib.sources.fetch import source_path
 from reelib.sources.registry import edition_of
 
@@ -71,10 +71,10 @@ def read_china_domestic(path: Path | None = None) -> pd.DataFrame:
             "price_high_cny_per_kg": vals["max"], "unit_original": unit,
             "is_range_inconsistent": inconsistent.fillna(False),
         }))
-    return make_daily_prices(pd.concat(frames, ignore_index=True).assign(
+    return shaped(pd.concat(frames, ignore_index=True).assign(
         source_id=CHINA_ID, edition=edition_of(CHINA_ID), file=CHINA_FILE,
         grade="not stated", market="China domestic (VAT status not stated)",
-        price_usd_per_kg=pd.NA, is_unit_inferred=True))
+        price_usd_per_kg=pd.NA, is_unit_inferred=True), DAILY_PRICES)
 
 
 def read_komis(path: Path | None = None) -> pd.DataFrame:
@@ -110,8 +110,8 @@ def read_komis(path: Path | None = None) -> pd.DataFrame:
         dup = df[df.duplicated(["element", "date"])].iloc[0]
         raise SourceFormatError(path, "date appears twice", row=dup["source_row"],
                                 column=dup["element"], value=str(dup["date"].date()))
-    return make_daily_prices(df.assign(
+    return shaped(df.assign(
         source_id=KOMIS_ID, edition=edition_of(KOMIS_ID),
         file="prices.json", market="FOB China", price_cny_per_kg=pd.NA,
         price_low_cny_per_kg=pd.NA, price_high_cny_per_kg=pd.NA, unit_original="USD/kg",
-        is_unit_inferred=False, is_range_inconsistent=False))
+        is_unit_inferred=False, is_range_inconsistent=False), DAILY_PRICES)

@@ -15,6 +15,7 @@ import pandas as pd
 
 from reelib.exceptions import MissingColumnError, SourceFormatError
 from reelib.readers.decode import read_json
+from reelib.readers.shapes import SUPPLY_STAGES, shaped
 from reelib.sources.fetch import source_path
 from reelib.sources.registry import edition_of
 
@@ -23,11 +24,6 @@ FILE = "iea.json"
 #: The IEA's label for the rare earths in its supply tables, and what it covers.
 RARE_EARTHS = "Rare Earth Elements"
 RARE_EARTHS_SCOPE = "magnet rare earths (Nd, Pr, Dy, Tb)"
-
-_COLUMNS = {"source_id": "string", "edition": "string", "file": "string",
-            "mineral": "string", "stage": "string", "country": "string", "year": "Int64",
-            "scenario": "string", "production_kt": "Float64", "iea_total_kt": "Float64",
-            "iea_top3_share_pct": "Float64", "scope": "string"}
 
 
 def _is_note(label: str, values: dict) -> bool:
@@ -70,4 +66,4 @@ def read_iea_supply(path: Path | None = None) -> pd.DataFrame:
     df = pd.DataFrame(rows).assign(
         source_id=SOURCE_ID, edition=edition_of(SOURCE_ID), file=FILE,
         scope=lambda d: d["mineral"].map({RARE_EARTHS: RARE_EARTHS_SCOPE}).fillna(d["mineral"]))
-    return df.loc[:, list(_COLUMNS)].astype(_COLUMNS)
+    return shaped(df, SUPPLY_STAGES)

@@ -1,14 +1,19 @@
-"""The common shapes readers return, so every source lands in the same columns.
+"""The shapes readers return: every reader declares its output here, one way.
 
-* observations: one printed production or reserves number (``make_observations``);
-* prices: one printed price (``make_prices``);
-* salient: one U.S. salient statistic or import-source share (``make_salient``);
-* trade: one reporter-partner-flow-heading-year amount (``make_trade``);
-* daily prices: one quote per source, element and day (``make_daily_prices``).
+Each shape is a mapping of column -> dtype, and ``shaped(df, SHAPE)`` selects, orders and
+types the columns and fills the optional ones (``OPTIONAL``), so a reader supplies only
+what its source has, and a column it forgets is a reader bug, named at once. The shared
+shapes:
 
-Each ``make_*`` selects, orders and types the columns and fills optional ones, so readers
-only supply what their source has. Values stay in the unit the source prints
-(``unit_original``); conversion to tonnes happens in ``reelib.tables``.
+* ``OBSERVATIONS``: one printed production or reserves number;
+* ``PRICES``: one printed annual price;
+* ``SALIENT``: one U.S. salient statistic or import-source share;
+* ``TRADE``: one reporter-partner-flow-heading-year amount;
+* ``DAILY_PRICES``: one quote per source, element and day;
+
+and the shapes of the sources read by one reader each (``SUPPLY_STAGES``, ``CPI``,
+``CHAIN_SHARES``, ``COMPILERS``). Values stay in the unit the source prints
+(``unit_original``); conversion to tonnes happens in ``reelib.processed.tables``.
 """
 
 from __future__ import annotations
@@ -16,7 +21,6 @@ from __future__ import annotations
 import pandas as pd
 
 from reelib.exceptions import UnparseableValueError
-from reelib.readers.values import QUALIFIERS
 
 #: Metric tons per unit for the mass units USGS prints (others are not masses).
 TONNES_PER_UNIT: dict[str, float] = {
@@ -27,9 +31,6 @@ TONNES_PER_UNIT: dict[str, float] = {
     "million metric tons": 1e6,
     "kilograms": 1e-3,
 }
-
-#: The qualifiers a value can carry (defined once, in ``reelib.readers.values``).
-QUALIFIER_CATEGORIES = QUALIFIERS
 
 _ELEMENTS = {
     "scandium": "Sc", "yttrium": "Y", "lanthanum": "La", "cerium": "Ce",
@@ -58,7 +59,7 @@ def element_code(product: str, file: str = "<price label>") -> str:
 
 
 _STR = "string"
-_OBS_COLUMNS: dict[str, str] = {
+OBSERVATIONS: dict[str, str] = {
     "source_id": _STR, "edition": _STR, "file": _STR, "source_row": "Int64",
     "commodity": _STR, "statistic": _STR, "measure": _STR, "country": _STR, "year": "Int64",
     "value": "Float64", "value_low": "Float64", "value_high": "Float64",
@@ -67,7 +68,7 @@ _OBS_COLUMNS: dict[str, str] = {
     "is_rounded": "boolean", "notes": _STR, "correction_id": _STR,
 }
 
-_PRICE_COLUMNS: dict[str, str] = {
+PRICES: dict[str, str] = {
     "source_id": _STR, "edition": _STR, "file": _STR, "source_row": "Int64",
     "element": _STR, "product": _STR, "purity_pct": "Float64", "price_basis": _STR,
     "market": _STR, "price_source": _STR, "year": "Int64", "dollar_year": "Int64",
@@ -76,7 +77,7 @@ _PRICE_COLUMNS: dict[str, str] = {
     "is_estimate": "boolean", "correction_id": _STR,
 }
 
-_SALIENT_COLUMNS: dict[str, str] = {
+SALIENT: dict[str, str] = {
     "source_id": _STR, "edition": _STR, "file": _STR, "source_row": "Int64",
     "chapter": _STR, "statistic": _STR, "item": _STR, "country": _STR, "year": "Int64",
     "year_label": _STR, "value": "Float64", "value_low": "Float64", "value_high": "Float64",
@@ -84,73 +85,70 @@ _SALIENT_COLUMNS: dict[str, str] = {
     "notes": _STR, "correction_id": _STR,
 }
 
-_DEFAULTS = {"is_estimate": False, "is_reported": False, "is_revised": False,
-             "is_rounded": False, "notes": "", "correction_id": "", "basis": "",
-             "value_low": pd.NA, "value_high": pd.NA, "year_label": pd.NA,
-             "dollar_year": pd.NA, "purity_pct": pd.NA, "price_source": ""}
+TRADE: dict[str, str] = {
+    "source_id": _STR, "edition": _STR, "file": _STR, "reporter_iso3": _STR,
+    "reporter": _STR, "partner": _STR, "partner_code_source": _STR,
+    "flow": _STR, "hs_code": _STR, "hs_description": _STR,
+    "classification": _STR, "year": "Int64", "period": _STR,
+    "value_usd": "Float64", "value_basis": _STR, "quantity_kg": "Float64",
+    "value_usd_kg_measured": "Float64", "is_quantity_estimated": "boolean",
+    "is_quantity_suppressed": "boolean", "partner_scope": _STR,
+}
+
+DAILY_PRICES: dict[str, str] = {
+    "source_id": _STR, "edition": _STR, "file": _STR, "source_row": "Int64",
+    "element": _STR, "product": _STR, "grade": _STR, "market": _STR,
+    "date": "datetime64[s]", "price_cny_per_kg": "Float64", "price_low_cny_per_kg": "Float64",
+    "price_high_cny_per_kg": "Float64", "price_usd_per_kg": "Float64",
+    "unit_original": _STR, "is_unit_inferred": "boolean",
+    "is_range_inconsistent": "boolean",
+}
+
+SUPPLY_STAGES: dict[str, str] = {
+    "source_id": _STR, "edition": _STR, "file": _STR, "mineral": _STR, "stage": _STR,
+    "country": _STR, "year": "Int64", "scenario": _STR, "production_kt": "Float64",
+    "iea_total_kt": "Float64", "iea_top3_share_pct": "Float64", "scope": _STR,
+}
+
+CPI: dict[str, str] = {
+    "source_id": _STR, "edition": _STR, "series_id": _STR, "month": "datetime64[s]",
+    "cpi_index_1982_84": "Float64", "is_missing": "boolean", "is_seasonally_adjusted": "boolean",
+}
+
+CHAIN_SHARES: dict[str, str] = {
+    "stage": _STR, "stage_label": _STR, "year": "Int64", "china_share_pct": "Float64",
+    "source_id": _STR, "edition": _STR,
+}
+
+COMPILERS: dict[str, str] = {
+    "year": "Int64", "compiler": _STR, "compiler_name": _STR, "country_iso3": _STR,
+    "production_t": "Float64", "countries_reporting": "Int64", "commodity": _STR,
+    "measure": _STR, "source_id": _STR, "edition": _STR,
+}
+
+#: columns a reader may leave out, and what they then hold
+OPTIONAL = {"is_estimate": False, "is_reported": False, "is_revised": False,
+            "is_rounded": False, "notes": "", "correction_id": "", "basis": "",
+            "value_low": pd.NA, "value_high": pd.NA, "year_label": pd.NA,
+            "dollar_year": pd.NA, "purity_pct": pd.NA, "price_source": ""}
 
 
-def _shape(df: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
-    missing = [c for c in columns if c not in df.columns and c not in _DEFAULTS]
-    if missing:  # a reader bug, not a data fault: the reader must supply these
+def shaped(df: pd.DataFrame, shape: dict[str, str]) -> pd.DataFrame:
+    """``df`` in the columns of ``shape``, in its order and dtypes: optional columns filled
+    (``OPTIONAL``), missing flags False, missing text ''. A required column the reader did
+    not supply is a ``TypeError`` (a reader bug, not a data fault)."""
+    missing = [c for c in shape if c not in df.columns and c not in OPTIONAL]
+    if missing:
         raise TypeError(f"reader output lacks columns {missing}")
-    out = df.assign(**{c: _DEFAULTS[c] for c in columns if c not in df.columns})
-    out = out.loc[:, list(columns)].reset_index(drop=True)
-    for col, dtype in columns.items():
+    out = df.assign(**{c: OPTIONAL[c] for c in shape if c not in df.columns})
+    out = out.loc[:, list(shape)].reset_index(drop=True)
+    for col, dtype in shape.items():
         if dtype == "boolean":
             out[col] = out[col].fillna(False).astype("boolean")
         elif dtype == _STR:
             out[col] = out[col].astype(_STR).fillna("")
+        elif dtype.startswith("datetime"):
+            out[col] = out[col].astype(dtype)
         else:
             out[col] = pd.to_numeric(out[col], errors="raise").astype(dtype)
     return out
-
-
-def make_observations(df: pd.DataFrame) -> pd.DataFrame:
-    """Return production/reserves observations in the standard columns and dtypes."""
-    return _shape(df, _OBS_COLUMNS)
-
-
-def make_prices(df: pd.DataFrame) -> pd.DataFrame:
-    """Return annual price observations in the standard columns and dtypes."""
-    return _shape(df, _PRICE_COLUMNS)
-
-
-def make_salient(df: pd.DataFrame) -> pd.DataFrame:
-    """Return U.S. salient statistics in the standard columns and dtypes."""
-    return _shape(df, _SALIENT_COLUMNS)
-
-
-_TRADE_COLUMNS: dict[str, str] = {
-    "source_id": "string", "edition": "string", "file": "string", "reporter_iso3": "string",
-    "reporter": "string", "partner": "string", "partner_code_source": "string",
-    "flow": "string", "hs_code": "string", "hs_description": "string",
-    "classification": "string", "year": "Int64", "period": "string",
-    "value_usd": "Float64", "value_basis": "string", "quantity_kg": "Float64",
-    "value_usd_kg_measured": "Float64", "is_quantity_estimated": "boolean",
-    "is_quantity_suppressed": "boolean", "partner_scope": "string",
-}
-
-
-def make_trade(df: pd.DataFrame) -> pd.DataFrame:
-    """Return trade rows in the standard columns and dtypes."""
-    missing = [c for c in _TRADE_COLUMNS if c not in df.columns]
-    if missing:  # a reader bug, not a data fault
-        raise TypeError(f"trade rows lack columns {missing}")
-    out = df.loc[:, list(_TRADE_COLUMNS)].reset_index(drop=True)
-    return out.astype(_TRADE_COLUMNS)
-
-
-_DAILY_COLUMNS = {
-    "source_id": "string", "edition": "string", "file": "string", "source_row": "Int64",
-    "element": "string", "product": "string", "grade": "string", "market": "string",
-    "date": "datetime64[s]", "price_cny_per_kg": "Float64", "price_low_cny_per_kg": "Float64",
-    "price_high_cny_per_kg": "Float64", "price_usd_per_kg": "Float64",
-    "unit_original": "string", "is_unit_inferred": "boolean",
-    "is_range_inconsistent": "boolean",
-}
-
-
-def make_daily_prices(df: pd.DataFrame) -> pd.DataFrame:
-    """Return daily price rows in the standard columns and dtypes."""
-    return df.loc[:, list(_DAILY_COLUMNS)].reset_index(drop=True).astype(_DAILY_COLUMNS)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from reelib.readers import shapes as obs
+from reelib.readers.shapes import OBSERVATIONS, PRICES, SALIENT, shaped
 from reelib.readers.decode import open_workbook
 from reelib.exceptions import MissingColumnError, TruncatedFileError
 from reelib.readers.values import parse_value
@@ -66,12 +66,12 @@ def read_ds140(path: Path | None = None) -> pd.DataFrame:
 def ds140_production_observations(ds: pd.DataFrame) -> pd.DataFrame:
     """Return U.S. and world production (t REO) as observations."""
     prod = ds[ds["column"].isin(["Production", "World production"])]
-    return obs.make_observations(prod.assign(
+    return shaped(prod.assign(
         country=prod["column"].map({"Production": "United States", "World production": "World"}),
         source_id=SOURCE_ID, edition=edition_of(SOURCE_ID), file=FILE, commodity="Rare earths",
         statistic="production", measure="Mine production", unit_original="metric tons",
         basis="rare-earth-oxide (REO) equivalent",
-    ))
+    ), OBSERVATIONS)
 
 
 def ds140_unit_values(ds: pd.DataFrame) -> pd.DataFrame:
@@ -82,7 +82,7 @@ def ds140_unit_values(ds: pd.DataFrame) -> pd.DataFrame:
     """
     uv = ds[ds["column"].isin(["Unit value ($/t)", "Unit value (98$/t)"])]
     per_kg = uv["value"].astype("Float64") / 1000.0
-    return obs.make_prices(uv.assign(
+    return shaped(uv.assign(
         source_id=SOURCE_ID, edition=edition_of(SOURCE_ID), file=FILE, element="REO",
         product="Rare earths, unit value of U.S. apparent consumption (t REO)",
         purity_pct=pd.NA, price_basis="annual_unit_value", market="United States",
@@ -91,14 +91,14 @@ def ds140_unit_values(ds: pd.DataFrame) -> pd.DataFrame:
         price_usd_per_kg=per_kg, price_low_usd_per_kg=uv["value_low"].astype("Float64") / 1000,
         price_high_usd_per_kg=uv["value_high"].astype("Float64") / 1000,
         is_estimate=False,
-    ))
+    ), PRICES)
 
 
 def ds140_us_salient(ds: pd.DataFrame) -> pd.DataFrame:
     """Return U.S. imports, exports and apparent consumption (t REO) as salient rows."""
     sal = ds[ds["column"].isin(["Imports", "Exports", "Apparent consumption"])]
-    return obs.make_salient(sal.assign(
+    return shaped(sal.assign(
         source_id=SOURCE_ID, edition=edition_of(SOURCE_ID), file=FILE, chapter="RARE EARTHS",
         statistic=sal["column"], item=sal["column"], country="United States",
         year_label=sal["year"].astype(str), unit_original="metric tons",
-    ))
+    ), SALIENT)

@@ -8,7 +8,7 @@
 * ``read_mcs_prices_2011_2020``: transcribed MCS 2016/2019/2021 price rows, where MCS 2016
   gives year-end ranges and the later editions annual averages.
 
-Each returns a tidy frame of *observations* (see ``reelib.observations``): one printed
+Each returns a tidy frame of *observations* (see ``reelib.readers.shapes``): one printed
 number per row, its qualifier and flags, the source id, edition, file and source row.
 """
 
@@ -19,7 +19,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from reelib.readers import shapes as obs
+from reelib.readers.shapes import (OBSERVATIONS, PRICES, SALIENT, TONNES_PER_UNIT, element_code,
+                                   shaped)
 from reelib.exceptions import SourceFormatError, TruncatedFileError, UnparseableValueError
 from reelib.readers.decode import read_csv_text, read_text, require_columns
 from reelib.readers.values import parse_value
@@ -130,14 +131,13 @@ def mcs2026_world_observations(release: pd.DataFrame) -> pd.DataFrame:
     """
     world = release[release["section"].str.startswith("World")
                     & release["statistic"].isin(["Production", "Reserves"])]
-    mass = world[world["unit_original"].isin(list(obs.TONNES_PER_UNIT))]
-    return obs.make_observations(
+    mass = world[world["unit_original"].isin(list(TONNES_PER_UNIT))]
+    return shaped(
         mass.assign(
             commodity=mass["chapter"].map(commodity_name),
             statistic=mass["statistic"].str.lower(),
             is_revised=False,
-        ),
-    )
+        ), OBSERVATIONS)
 
 
 _FOOTNOTE_RE = re.compile(r"^fn(\d+)(?::\s*(.*))?$")
@@ -179,10 +179,10 @@ def _wide_world_to_observations(raw: pd.DataFrame, *, path: Path, source_id: str
                          is_rounded=r["Country"].startswith("World total")))
     df = pd.DataFrame(rows)
     df["country"] = df["country"].str.replace(r"\s*\(rounded\)$", "", regex=True)
-    return obs.make_observations(df.assign(
+    return shaped(df.assign(
         source_id=source_id, edition=edition, file=file, commodity="Rare earths",
         unit_original="metric tons", basis="rare-earth-oxide (REO) equivalent",
-        is_reported=False, is_revised=False, correction_id=""))
+        is_reported=False, is_revised=False, correction_id=""), OBSERVATIONS)
 
 
 def _check_type_column(raw: pd.DataFrame, path: Path) -> None:
@@ -243,7 +243,7 @@ def parse_product(text: str) -> tuple[str, str, float | None]:
     m = _PRODUCT_RE.match(label)
     name, purity = (m.group("name").strip(), float(m.group("purity"))) if m and m.group(
         "purity") else (label, None)
-    return obs.element_code(name), name, purity
+    return element_code(name), name, purity
 
 
 def mcs2026_rare_earth_prices(release: pd.DataFrame) -> pd.DataFrame:
@@ -251,13 +251,13 @@ def mcs2026_rare_earth_prices(release: pd.DataFrame) -> pd.DataFrame:
     rows = release[release["chapter"].isin(RARE_EARTH_CHAPTERS)
                    & (release["statistic"] == "Price")]
     parsed = [parse_product(t) for t in rows["measure"]]
-    return obs.make_prices(rows.assign(
+    return shaped(rows.assign(
         element=[p[0] for p in parsed], product=[p[1] for p in parsed],
         purity_pct=[p[2] for p in parsed], price_basis="annual_average",
         market="FOB China", price_source=rows["notes"], dollar_year=pd.NA,
         price_usd_per_kg=rows["value"], price_low_usd_per_kg=rows["value_low"],
         price_high_usd_per_kg=rows["value_high"],
-    ))
+    ), PRICES)
 
 
 def mcs2026_us_salient(release: pd.DataFrame) -> pd.DataFrame:
@@ -266,7 +266,7 @@ def mcs2026_us_salient(release: pd.DataFrame) -> pd.DataFrame:
                    & release["section"].isin(["Salient Statistics—United States",
                                               "Import Sources"])
                    & (release["statistic"] != "Price")]
-    return obs.make_salient(rows.assign(item=rows["measure"]))
+    return shaped(rows.assign(item=rows["measure"]), SALIENT)
 
 
 #: the U.S. indicators the critical-minerals atlas compares across every chapter
@@ -279,7 +279,7 @@ def mcs2026_us_indicators(release: pd.DataFrame) -> pd.DataFrame:
     ``sub_commodity`` (the release's own name, e.g. Bauxite or Alumina)."""
     rows = release[(release["section"] == "Salient Statistics—United States")
                    & release["statistic"].isin(US_INDICATORS)]
-    out = obs.make_salient(rows.assign(item=rows["measure"]))
+    out = shaped(rows.assign(item=rows["measure"]), SALIENT)
     commodity = rows["chapter"].map(commodity_name).astype("string").reset_index(drop=True)
     # a chapter may hold several commodities (bauxite and alumina): keep which one
     return out.assign(commodity=commodity.to_numpy(),
@@ -309,17 +309,17 @@ def read_mcs2025_salient(path: Path | None = None) -> tuple[pd.DataFrame, pd.Dat
     is_price = df["section"] == "Price"
     prices = df[is_price]
     parsed = [parse_product(t) for t in prices["item"]]
-    price_obs = obs.make_prices(prices.assign(
+    price_obs = shaped(prices.assign(
         element=[p[0] for p in parsed], product=[p[1] for p in parsed],
         purity_pct=[p[2] for p in parsed], price_basis="annual_average", market="FOB China",
         price_source="Argus Media group, Argus Non-Ferrous Markets (rounded to whole dollars "
                      "in this edition)", dollar_year=pd.NA,
         price_usd_per_kg=prices["value"], price_low_usd_per_kg=prices["value_low"],
-        price_high_usd_per_kg=prices["value_high"]))
+        price_high_usd_per_kg=prices["value_high"]), PRICES)
     salient = df[~is_price]
     salient = salient.assign(statistic=salient["section"],
                              item=salient["section"] + ": " + salient["item"])
-    return obs.make_salient(salient), price_obs
+    return shaped(salient, SALIENT), price_obs
 
 
 _PRICE_BASIS = {"yearend range": "yearend_range", "annual average": "annual_average"}
@@ -347,7 +347,7 @@ def read_mcs_prices_2011_2020(path: Path | None = None) -> pd.DataFrame:
         return pd.array([parse_value(v, file=path, row=i + 2, column=col).value
                          for i, v in enumerate(raw[col])], dtype="Float64")
 
-    return obs.make_prices(pd.DataFrame({
+    return shaped(pd.DataFrame({
         "source_id": MCS_PRICES_ID,
         "edition": raw["edition"].str.replace(r"^MCS(\d{4})$", r"MCS \1", regex=True),
         "file": path.name,
@@ -368,4 +368,4 @@ def read_mcs_prices_2011_2020(path: Path | None = None) -> pd.DataFrame:
         "is_estimate": raw["estimated"].str.strip().eq("e"),
         "dollar_year": pd.NA,
         "correction_id": "",
-    }))
+    }), PRICES)

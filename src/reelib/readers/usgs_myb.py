@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from reelib.readers import shapes as obs
+from reelib.readers.shapes import element_code, OBSERVATIONS, PRICES, shaped
 from reelib.readers.decode import open_workbook, require_sheets
 from reelib.reference.countries import is_exact_country_name
 from reelib.exceptions import MissingColumnError, SourceFormatError, TruncatedFileError
@@ -27,7 +27,6 @@ SOURCE_ID = "usgs-myb-2022-rare-earths"
 FILE = "myb1-2022-raree-ert.xlsx"
 
 _FOOTNOTE_TAIL = re.compile(r"(?<=[A-Za-z)])\s*(?:,\s*)?(\d+(?:\s*,\s*\d+)*)$")
-_EST_TAIL = re.compile(r"e(?:,\s*(?=\d)|$)")
 
 
 def split_country_label(label: str) -> tuple[str, bool, list[str]]:
@@ -101,11 +100,11 @@ def read_myb2022_world_production(path: Path | None = None) -> pd.DataFrame:
             ))
     if not out:
         raise TruncatedFileError(path, "T8 has no data rows")
-    return obs.make_observations(pd.DataFrame(out).assign(
+    return shaped(pd.DataFrame(out).assign(
         source_id=SOURCE_ID, edition=edition_of(SOURCE_ID), file=f"{FILE}#T8",
         commodity="Rare earths", statistic="production", measure="Mine production",
         unit_original="metric tons", basis="rare-earth-oxide (REO) equivalent",
-        is_reported=False, correction_id=""))
+        is_reported=False, correction_id=""), OBSERVATIONS)
 
 
 _T3_SOURCES = {"2": "Stanford Materials Corp. (five-kilogram lot)",
@@ -137,13 +136,14 @@ def read_myb2022_prices(path: Path | None = None) -> pd.DataFrame:
         for j, year in year_cols.items():
             p = parse_value(r[j], file=path, row=i + 1, column=f"T3 {year}")
             out.append(dict(
-                source_row=i + 1, element=obs.element_code(product), product=product,
+                source_row=i + 1, element=element_code(product), product=product,
                 purity_pct=float(purity), year=year, price_usd_per_kg=p.value,
                 price_low_usd_per_kg=p.low, price_high_usd_per_kg=p.high,
                 qualifier=p.qualifier, value_raw=str(r[j]),
                 market="FOB China" if "5" in fns else "ex-works (supplier quote)",
                 price_source="; ".join(_T3_SOURCES[f] for f in fns if f in _T3_SOURCES),
             ))
-    return obs.make_prices(pd.DataFrame(out).assign(
+    return shaped(pd.DataFrame(out).assign(
         source_id=SOURCE_ID, edition=edition_of(SOURCE_ID), file=f"{FILE}#T3",
-        price_basis="annual_average", is_estimate=False, dollar_year=pd.NA, correction_id=""))
+        price_basis="annual_average", is_estimate=False, dollar_year=pd.NA,
+        correction_id=""), PRICES)

@@ -15,7 +15,7 @@ import pandas as pd
 
 from reelib.exceptions import MissingColumnError, SourceFormatError, TruncatedFileError
 from reelib.readers.decode import read_sheets
-from reelib.readers.shapes import make_trade
+from reelib.readers.shapes import shaped, TRADE
 from reelib.reference.trade_codes import HS_LABELS
 from reelib.sources.fetch import source_path
 from reelib.sources.registry import edition_of
@@ -111,10 +111,10 @@ def read_usitc(flow: str, path: Path | None = None) -> pd.DataFrame:
         frames.append(grouped)
     df = pd.concat(frames, ignore_index=True)
     df = df[~((df["period"] == "annual") & (df["year"] == 2026))]
-    return make_trade(df.assign(
+    return shaped(df.assign(
         source_id=USITC_ID, edition=edition_of(USITC_ID), file=file_name,
         reporter_iso3="USA", reporter="United States", partner=df["Country"].str.strip(),
         partner_code_source="", flow=flow, hs_code=df["HTS Number"].astype(str),
         hs_description=df["Description"], classification="HTS", value_basis=basis,
         is_quantity_estimated=False, partner_scope="18 selected partners (no world total)",
-    ))
+    ), TRADE)

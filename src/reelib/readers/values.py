@@ -97,6 +97,7 @@ def parse_value(raw: object, *, file: str | Path | None = None, row: object = No
     raise UnparseableValueError(
         file or "<value>", "not a number or a documented USGS code", row=row, column=column,
         value=raw,
-        fix="If the publisher uses a new code, add it to reelib.values; if the cell is a "
-            "known error, add a correction to src/reelib/reference/corrections.yaml",
+        fix="If the publisher uses a new code, add it to src/reelib/readers/values.py; if "
+            "the cell is a known error, add a correction to "
+            "src/reelib/reference/corrections.yaml",
     )

@@ -12,6 +12,8 @@ from reelib.exceptions import (EncodingError, MissingColumnError, ReelibError,
 from reelib.files.atomic import write_parquet_atomic
 from reelib.sources.registry import load_registry
 
+pytestmark = pytest.mark.slow  # reads every source once (about 10 s)
+
 
 def _digests(folder):
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()

@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from reelib.readers import shapes as obs
+from reelib.readers.shapes import OBSERVATIONS, shaped
 from reelib.processed import tables
 from reelib.exceptions import DuplicateKeyError, RegistryError, SchemaValidationError
 from reelib.processed.schemas import validate_table
@@ -16,8 +16,8 @@ def _obs(**cols):
                 unit_original="metric tons", basis="REO")
     base.update(cols)
     n = max(len(v) if isinstance(v, list) else 1 for v in base.values())
-    return obs.make_observations(pd.DataFrame({k: v if isinstance(v, list) else [v] * n
-                                               for k, v in base.items()}))
+    return shaped(pd.DataFrame({k: v if isinstance(v, list) else [v] * n
+                                for k, v in base.items()}), OBSERVATIONS)
 
 
 class TestBuildProduction:

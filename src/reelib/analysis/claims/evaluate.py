@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from reelib.analysis.claims.checks import evaluate_claim
-from reelib.analysis.claims.verdicts import VERDICTS, Outcome
+from reelib.analysis.claims.verdicts import Outcome
 from reelib.reference.ledger import load_claims
 
 
@@ -13,9 +13,3 @@ def evaluate_all(data: dict[str, pd.DataFrame], claims: list[dict] | None = None
                  ) -> list[tuple[dict, Outcome]]:
     """Run every claim's test once: [(claim, outcome)]."""
     return [(c, evaluate_claim(c, data)) for c in claims or load_claims()]
-
-
-def verdict_counts(verdicts: pd.Series) -> pd.DataFrame:
-    """Number of claims per verdict, in the fixed verdict order."""
-    counts = verdicts.value_counts().reindex(list(VERDICTS), fill_value=0)
-    return counts.rename_axis("verdict").reset_index(name="claims")

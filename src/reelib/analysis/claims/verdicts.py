@@ -23,7 +23,6 @@ from reelib.exceptions import RegistryError
 
 VERDICTS = ("supported", "partly supported", "not supported (proxy)", "contradicted",
             "not comparable", "not testable")
-COMPARABILITY = ("same", "proxy", "ambiguous")
 
 
 def fact_key(verdict: str) -> str:

@@ -13,5 +13,5 @@ from reelib.analysis.prices.series import (DAILY_SOURCES, PriceInputs,  # noqa: 
                                            elements_with_enough_data, implied_cny_per_usd,
                                            log_returns, price_inputs, rolling_volatility,
                                            stack_frames, to_monthly, unit_value)
-from reelib.analysis.prices.trend import (MIN_TREND_N, TrendResult, cusum_test,  # noqa: F401
+from reelib.analysis.prices.trend import (MIN_TREND_N, TrendResult,  # noqa: F401
                                           log_changes, trend_fitted, trend_of_changes)

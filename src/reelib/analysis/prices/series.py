@@ -73,7 +73,8 @@ def annual_series(prices: pd.DataFrame, element: str, basis: str = "annual_avera
 
 
 def daily_series(daily: pd.DataFrame, element: str, source_id: str) -> pd.DataFrame:
-    """Daily prices of one element from one source: date, price, currency, flags."""
+    """Daily prices of one element from one source: date, price, currency, flags and the
+    source id (captions cite it)."""
     rows = daily[(daily["element"] == element) & (daily["source_id"] == source_id)]
     if rows.empty:
         raise SelectionError(f"no daily {element!r} prices from {source_id!r}")
@@ -84,6 +85,7 @@ def daily_series(daily: pd.DataFrame, element: str, source_id: str) -> pd.DataFr
         .to_numpy(),
         "currency": "CNY" if cny else "USD",
         "is_range_inconsistent": rows["is_range_inconsistent"].to_numpy(),
+        "source_id": source_id,
     }).sort_values("date").reset_index(drop=True)
 
 
@@ -222,7 +224,8 @@ def price_inputs(element: str, prices: pd.DataFrame, daily: pd.DataFrame, cpi: p
     if annual is not None and len(rows):
         newest = set(zip(annual["year"], annual["edition"]))
         others = rows[[(y, e) not in newest for y, e in zip(rows["year"], rows["edition"])]]
-        overlaps = deflate(others.loc[:, ["year", "edition", "price_usd_per_kg", "purity_pct"]],
+        overlaps = deflate(others.loc[:, ["year", "edition", "source_id", "price_usd_per_kg",
+                                          "purity_pct"]],
                            cpi, base_year)
     dailies, monthlies, glitches = {}, {}, {}
     for source_id, label in DAILY_SOURCES.items():

@@ -149,18 +149,3 @@ def trend_fitted(df: pd.DataFrame, value: str, trend: TrendResult, time: str = "
     start = float(d[value].iloc[0])
     return pd.DataFrame({time: t.to_numpy(),
                          "fitted": start * np.exp(trend.mean_log_change * steps)})
-
-
-def cusum_test(df: pd.DataFrame, value: str, time: str = "year") -> dict:
-    """CUSUM test (OLS residuals) of a constant mean log change -- no break date chosen.
-
-    Returns statistic, p_value, critical_5pct and n (number of changes).
-    """
-    from statsmodels.stats.diagnostic import breaks_cusumolsresid
-
-    x = log_changes(df, value, time)["log_change"].to_numpy()
-    if len(x) < 8:
-        raise InsufficientDataError(f"{len(x)} changes; CUSUM needs at least 8")
-    stat, p, crit = breaks_cusumolsresid(x - x.mean(), ddof=1)
-    return {"statistic": float(stat), "p_value": float(p),
-            "critical_5pct": float(dict(crit)[5]), "n": len(x)}
