@@ -111,5 +111,16 @@ def evidence_long(outcomes: list[tuple[dict, Outcome]]) -> pd.DataFrame:
             rows.append({"claim_id": c["id"], "claim": c["claim"], "claimed": c.get("quantity"),
                          "claim_unit": c.get("unit", ""), "value": e.value, "unit": e.unit,
                          "source": e.source, "edition": e.edition, "label": e.label,
-                         "current_at_article": e.current, "verdict": o.verdict})
+                         "current_at_article": e.current, "verdict": o.verdict,
+                         "source_id": ";".join(e.source_ids)})
     return pd.DataFrame(rows).astype({"claimed": "Float64", "value": "Float64"})
+
+
+def plotted_evidence(evidence: pd.DataFrame) -> pd.DataFrame:
+    """The evidence the claims figure draws: percentage claims measured in percent, with a
+    value, current at the article's date (the evidence the verdict rests on)."""
+    d = evidence[(evidence["unit"] == "%") & (evidence["claim_unit"] == "%")
+                 & evidence["value"].notna()]
+    if "current_at_article" in d.columns:
+        d = d[d["current_at_article"].astype(bool)]
+    return d.copy()

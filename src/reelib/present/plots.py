@@ -16,6 +16,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from reelib.analysis.concentration import HHI_HIGHLY_CONCENTRATED
+from reelib.present.claims import plotted_evidence
 
 COUNTRY_COLORS = {
     "CHN": "#c8102e", "USA": "#1f4e9c", "AUS": "#e69f00", "MMR": "#009e73", "IND": "#cc79a7",
@@ -340,16 +341,13 @@ def plot_amounts(frames: dict[str, pd.DataFrame], column: str, *, title: str, ca
 
 
 VERDICT_COLORS = {"supported": "#2ca02c", "partly supported": "#e69f00",
-                  "contradicted": "#c8102e", "not comparable": "#7f7f7f",
+                  "not supported (proxy)": "#56b4e9", "contradicted": "#c8102e", "not comparable": "#7f7f7f",
                   "not testable": "#bdbdbd"}
 
 
 def plot_claims(evidence: pd.DataFrame, *, title: str, caption: str) -> Figure:
     """Claimed value (open diamond) against each measurement (dots), for % claims."""
-    d = evidence[(evidence["unit"] == "%") & (evidence["claim_unit"] == "%")
-                 & evidence["value"].notna()].copy()
-    if "current_at_article" in d.columns:  # the evidence the verdict rests on
-        d = d[d["current_at_article"].astype(bool)]
+    d = plotted_evidence(evidence)
     labels = list(dict.fromkeys(d["claim_id"]))
     fig, ax = plt.subplots(figsize=(10, 0.75 * len(labels) + 1.6))
     for i, cid in enumerate(labels[::-1]):

@@ -69,13 +69,15 @@ def say(text: str):
 
 def source_ids(df: pd.DataFrame | pd.Series) -> list[str]:
     """The source ids of ``df``'s rows (``source_id`` and the ``_old``/``_new`` pairs of
-    the revisions table), distinct, in order of appearance."""
+    the revisions table), distinct, in order of appearance. A cell may name several ids
+    separated by ';' (evidence drawn from two tables)."""
     if isinstance(df, pd.Series):  # one row
         df = df.to_frame().T
     ids: list[str] = []
     for col in ("source_id", "source_id_old", "source_id_new"):
         if col in df.columns:
-            ids.extend(v for v in pd.unique(df[col].dropna().astype(str)) if v not in ids)
+            for cell in pd.unique(df[col].dropna().astype(str)):
+                ids.extend(v for v in cell.split(";") if v and v not in ids)
     return ids
 
 

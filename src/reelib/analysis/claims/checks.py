@@ -94,6 +94,11 @@ def _production_year(data: dict, claim: dict, year: int) -> pd.DataFrame:
     return _dated(p, claim)
 
 
+def _ids(col: pd.Series) -> tuple[str, ...]:
+    """The distinct source ids of a column, in order: what the evidence cites."""
+    return tuple(str(v) for v in pd.unique(col.dropna().astype(str)))
+
+
 def _by_edition(rows: pd.DataFrame, measure, unit: str, label: str, judge
                 ) -> tuple[list[Evidence], list[tuple[str, str]]]:
     """Evidence from each edition in ``rows`` (oldest first): ``measure(g)`` gives the
@@ -107,7 +112,7 @@ def _by_edition(rows: pd.DataFrame, measure, unit: str, label: str, judge
         current = bool(g["current"].iloc[0])
         name = source_names(g["source_id"].unique())
         evidence.append(Evidence(value, unit, name, str(edition), label, current,
-                                 str(g["published"].iloc[0])))
+                                 str(g["published"].iloc[0]), _ids(g["source_id"])))
         if current:
             results.append((f"{name} {edition}", judge(value)))
     return evidence, results
@@ -129,7 +134,7 @@ def _share_evidence(production_year: pd.DataFrame, country: str) -> list[Evidenc
         out.append(Evidence(float(v.iloc[0]), "%", source_names(g["source_id"].unique()),
                             str(edition), f"share of world mine production "
                             f"{int(g['year'].iloc[0])}", bool(g["current"].iloc[0]),
-                            str(g["published"].iloc[0])))
+                            str(g["published"].iloc[0]), _ids(g["source_id"])))
     return out
 
 
@@ -143,7 +148,8 @@ def _iea_evidence(supply: pd.DataFrame, claim: dict, country: str, stage: str, y
     published = edition_dates().get(edition, "")
     return [Evidence(float(row["share_pct"].iloc[0]), "%",
                      source_names(supply["source_id"].unique()), edition,
-                     f"share of {stage} (magnet rare earths) {year}", True, published)]
+                     f"share of {stage} (magnet rare earths) {year}", True, published,
+                     _ids(supply["source_id"]))]
 
 
 @check("production_share", "iea_stage_share", "stage_ambiguous")
@@ -236,7 +242,7 @@ def _first_production_year(claim: dict, data: dict) -> Outcome:
     name = source_names([first["source_id"]])
     ev = Evidence(int(first["year"]), "year", name, str(first["edition"]),
                   f"first year with output after {params['after']} "
-                  f"({first['production_t']:,.0f} t)")
+                  f"({first['production_t']:,.0f} t)", source_ids=(str(first["source_id"]),))
     gap = int(first["year"]) - int(claimed)
     result = "supports" if gap == 0 else "close" if abs(gap) <= tol else "contradicts"
     verdict, sup, oth = combine([(f"{name} {first['edition']}", result)], comp)
@@ -266,7 +272,7 @@ def _reserves_value(claim: dict, data: dict) -> Outcome:
         value = None if pd.isna(row.reserves_t) else float(row.reserves_t)
         evidence.append(Evidence(value, "t", name, row.edition,
                                  "reserves" + (" (not available)" if value is None else ""),
-                                 bool(row.current), row.published))
+                                 bool(row.current), row.published, (str(row.source_id),)))
         if row.current and value is not None:
             gap = 100 * (value - claimed) / claimed
             results.append((f"{name} {row.edition}", compare(gap, 0, tol, "approx")))
@@ -299,7 +305,8 @@ def _reserves_exist(claim: dict, data: dict) -> Outcome:
     r = _reserves(data, claim)
     rows = r[(r["country_iso3"] == claim["country"]) & r["current"]]
     evidence = [Evidence(None if pd.isna(x.reserves_t) else float(x.reserves_t), "t",
-                         source_names([x.source_id]), x.edition, "reserves", True, x.published)
+                         source_names([x.source_id]), x.edition, "reserves", True, x.published,
+                         (str(x.source_id),))
                 for x in rows.itertuples()]
     results = [(f"{e.source} {e.edition}", "supports" if (e.value or 0) > 0 else "contradicts")
                for e in evidence]
@@ -324,9 +331,11 @@ def _imports(claim: dict, data: dict) -> Outcome:
     mine = s[s["partner_iso3"] == claim["country"]].iloc[0]
     name, edition = source_names(rows["source_id"].unique()), str(rows["edition"].iloc[0])
     evidence = [Evidence(int(mine["rank"]), "rank", name, edition,
-                         f"rank among {len(s)} partners, {year}"),
+                         f"rank among {len(s)} partners, {year}",
+                         source_ids=_ids(rows["source_id"])),
                 Evidence(float(mine["share_pct"]), "%", name, edition,
-                         f"share of imports by value, {year}")]
+                         f"share of imports by value, {year}",
+                         source_ids=_ids(rows["source_id"]))]
     if claim["test"] == "import_partner_rank":
         ok = compare(int(mine["rank"]), params.get("max_rank", claimed), 0, "le_rank")
     else:
@@ -352,7 +361,8 @@ def _export_share(claim: dict, data: dict) -> Outcome:
     share = 100 * float(e["value"]) / float(p["production_t"])
     ev = Evidence(share, "%", source_names([e["source_id"]]), str(e["edition"]),
                   f"U.S. exports of ores and compounds ({float(e['value']):,.0f} t) as a share "
-                  f"of mine output ({float(p['production_t']):,.0f} t), {year}")
+                  f"of mine output ({float(p['production_t']):,.0f} t), {year}",
+                  source_ids=_ids(pd.Series([e["source_id"], p["source_id"]])))
     verdict, sup, oth = combine([(ev.source, compare(share, float(params["min_share"]), 0,
                                                      "gt"))], comp)
     return _outcome(claim, verdict, [ev], sup, oth)
@@ -377,7 +387,8 @@ def _price_change(claim: dict, data: dict) -> Outcome:
     name = source_names([params["source_id"]])
     ev = Evidence(float(change), "%", name, edition,
                   f"{params['element']} oxide: from the {params['months']}-month low "
-                  f"{low:.2f} to {last:.2f} ({window['date'].iloc[-1]:%Y-%m-%d})")
+                  f"{low:.2f} to {last:.2f} ({window['date'].iloc[-1]:%Y-%m-%d})",
+                  source_ids=(str(params["source_id"]),))
     verdict, sup, oth = combine([(name, compare(change, claimed, tol))], comp)
     return _outcome(claim, verdict, [ev], sup, oth, gap=change - claimed, gap_unit="pp")
 

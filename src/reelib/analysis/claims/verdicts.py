@@ -46,6 +46,7 @@ class Evidence:
     label: str = ""
     current: bool = True
     published: str = ""
+    source_ids: tuple[str, ...] = ()  # registry ids of the rows read (for citations)
 
 
 @dataclass
