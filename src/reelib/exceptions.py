@@ -82,6 +82,16 @@ class SourceFormatError(ReelibError):
         super().__init__(text)
 
 
+class UnmappedTextError(SourceFormatError):
+    """Raised when a publisher's text (a commodity code, a measure, a unit) has no line in
+    the reviewed mapping that says what it means. The message gives the line to add."""
+
+    def __init__(self, file: str | Path, what: str, *, row: Any = None, column: str | None = None,
+                 value: Any = None, mapping: str, line: str):
+        super().__init__(file, f"{what} has no line in {mapping}", row=row, column=column,
+                         value=value, fix=f"review it and add to {mapping}: {line}")
+
+
 class EncodingError(SourceFormatError):
     """Raised when a file is not in the text encoding its publisher uses."""
 

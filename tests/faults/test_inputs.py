@@ -47,7 +47,7 @@ def test_a_price_report_for_an_element_without_data_fails_before_it_runs(
 
 @pytest.mark.parametrize("parameters, hint", [
     ({"commodity": "Galium"}, "Did you mean 'Gallium'?"),
-    ({"vintage": "MCS 2023"}, "'MCS 2024'"),
+    ({"vintage": "MCS 2021"}, "'MCS 2022'"),
     ({"focus_countries": ["CHN", "XYZ"]}, "no such country"),
 ])
 def test_share_report_parameters_are_checked_against_the_data(parameters, hint, processed):
@@ -202,21 +202,21 @@ def _built() -> dict[str, pd.DataFrame]:
 def test_a_source_edition_with_too_few_rows_is_an_error(processed):
     built = _built()
     prod = built["production"]
-    built["production"] = prod.drop(prod.index[prod["source_id"] == "usgs-mcs-2024"][:3])
-    with pytest.raises(RowCountError, match="usgs-mcs-2024 .MCS 2024. gave 29 rows"):
+    built["production"] = prod.drop(prod.index[prod["source_id"] == "usgs-mcs-2025"][:3])
+    with pytest.raises(RowCountError, match="usgs-mcs-2025 .MCS 2025. gave 33 rows"):
         pipeline.check_row_counts(built)
 
 
 def test_a_file_cut_at_a_line_boundary_is_caught(processed, scratch_copy):
-    path = scratch_copy("usgs-mcs-2024", "mcs2024-raree_world.csv")
-    lines = path.read_text(encoding="utf-8-sig").splitlines(keepends=True)
+    path = scratch_copy("usgs-mcs-2025", "mcs2025-rare-earths_world_transcribed.csv")
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     data = [i for i, ln in enumerate(lines) if ln.strip(", \r\n")]
     path.write_text("".join(lines[:data[-3]]), encoding="utf-8")  # drop the last rows
-    short = tables.build_production(usgs_mcs.read_mcs2024_world(path))
+    short = tables.build_production(usgs_mcs.read_mcs2025_world(path))
     built = _built()
     prod = built["production"]
-    built["production"] = pd.concat([prod[prod["source_id"] != "usgs-mcs-2024"], short])
-    with pytest.raises(RowCountError, match="usgs-mcs-2024"):
+    built["production"] = pd.concat([prod[prod["source_id"] != "usgs-mcs-2025"], short])
+    with pytest.raises(RowCountError, match="usgs-mcs-2025"):
         pipeline.check_row_counts(built)
 
 

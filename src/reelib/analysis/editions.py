@@ -100,3 +100,19 @@ def revision_summary(revisions: pd.DataFrame, table: str = "production",
     if table == "prices_annual":
         cols = ["series"] + cols
     return r.loc[:, cols].reset_index(drop=True)
+
+
+def newest_edition(table: pd.DataFrame, commodity: str | None = None) -> str:
+    """The newest edition (by publication date) in ``table`` -- of ``commodity``'s rows
+    when given. Reports default to it, so a newly registered edition takes over by itself.
+
+    >>> newest_edition(pd.DataFrame({"edition": ["MCS 2025", "MCS 2026"],
+    ...                              "edition_published": ["2025-01", "2026-02-06"],
+    ...                              "commodity": ["Rare earths", "Tin"]}), "Rare earths")
+    'MCS 2025'
+    """
+    rows = table if commodity is None else table[table["commodity"] == commodity]
+    if rows.empty:
+        raise SelectionError(f"no rows for {commodity!r}; nothing to pick an edition from")
+    return str(rows.sort_values("edition_published", kind="mergesort")["edition"].iloc[-1])
+

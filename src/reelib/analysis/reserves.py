@@ -29,7 +29,7 @@ def reserves_by_edition(reserves: pd.DataFrame, commodity: str = "Rare earths") 
 
 
 def reserves_vs_production(reserves: pd.DataFrame, production: pd.DataFrame,
-                           commodity: str = "Rare earths", edition: str = "MCS 2026"
+                           commodity: str, edition: str
                            ) -> pd.DataFrame:
     """Each country's share of world reserves and of mine production, and R/P years.
 

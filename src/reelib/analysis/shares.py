@@ -63,8 +63,8 @@ def select_series(table: pd.DataFrame, commodity: str, *, measure: str | None = 
             raise SelectionError(f"{commodity!r} {measure!r} has no edition {vintage!r}; "
                                  f"available: {editions}")
         rows = rows[rows["edition"] == vintage]
-    if years is not None:
-        rows = rows[rows["year"].between(*years)]
+    if years is not None:  # an end year of 0 is the newest year in the data
+        rows = rows[rows["year"].between(years[0], years[1] or rows["year"].max())]
     if rows.empty:
         raise SelectionError(f"no {commodity!r} {measure!r} rows for {vintage!r} in {years}")
     return rows.rename(columns={value: "value"}).reset_index(drop=True)

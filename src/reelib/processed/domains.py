@@ -103,8 +103,8 @@ def check_parameters(parameters: dict, processed_dir: Path | None = None) -> Non
         kind = PARAMETER_KINDS.get(name)
         if kind is None:
             continue
-        if kind == "measure" and value in ("", None):
-            continue  # blank: the commodity's only measure (checked by the analysis)
+        if name in ("measure", "edition") and value in ("", None):
+            continue  # blank: the only measure / the newest edition (resolved from the data)
         allowed = valid_values(kind, parameters, processed_dir)
         for v in value if isinstance(value, list) else [value]:
             if v in allowed:

@@ -29,39 +29,99 @@ from reelib.readers import (chain_shares, comtrade, cpi, daily_prices, iea,
                             production_compilers, usitc)
 from reelib.readers import usgs_ds140 as ds140
 from reelib.readers import usgs_mcs as mcs
+from reelib.readers import usgs_mcs_release as release
 from reelib.readers import usgs_myb as myb
-from reelib.sources.registry import load_registry
+from reelib.sources.registry import Source, load_registry
 
 log = logging.getLogger(__name__)
 
-def read_all_sources() -> dict[str, pd.DataFrame]:
-    """Run every reader on the verified raw files; return frames by kind."""
-    release = mcs.read_mcs2026_release()
+#: the kinds of frame the readers give (``build_tables`` turns them into tables)
+KINDS = ("observations", "prices", "indicators", "salient", "daily", "trade", "supply", "cpi",
+         "chain_shares", "compilers")
+
+
+def _one_source(reader_id: str, read):
+    """A reader written for one registered source: refuses an entry it was not written
+    for, so a second entry of its format is an error, never a silent re-read."""
+    def run(source: Source) -> dict[str, pd.DataFrame]:
+        if source.id != reader_id:
+            raise RegistryError(
+                f"source {source.id!r}: format {source.format!r} is read only for "
+                f"{reader_id!r} so far; a new edition of it needs its reader to take the "
+                "registry entry (see docs/updating-editions.md)")
+        return read()
+    return run
+
+
+def _long_release(source: Source) -> dict[str, pd.DataFrame]:
+    release = mcs.read_long_release(source)
+    return {"observations": mcs.long_world_observations(release),
+            "prices": mcs.long_rare_earth_prices(release),
+            "indicators": mcs.long_us_indicators(release),
+            "salient": mcs.long_us_salient(release)}
+
+
+def _chapter_transcription() -> dict[str, pd.DataFrame]:
+    salient, prices = mcs.read_mcs2025_salient()
+    return {"observations": mcs.read_mcs2025_world(), "salient": salient, "prices": prices}
+
+
+def _ds140() -> dict[str, pd.DataFrame]:
     ds = ds140.read_ds140()
-    sal_2025, prices_2025 = mcs.read_mcs2025_salient()
-    return {
-        "observations": pd.concat([
-            mcs.mcs2026_world_observations(release), mcs.read_mcs2025_world(),
-            mcs.read_mcs2024_world(), myb.read_myb2022_world_production(),
-            ds140.ds140_production_observations(ds),
-        ], ignore_index=True),
-        "prices": pd.concat([
-            mcs.mcs2026_rare_earth_prices(release), prices_2025,
-            mcs.read_mcs_prices_2011_2020(), myb.read_myb2022_prices(),
-            ds140.ds140_unit_values(ds),
-        ], ignore_index=True),
-        "indicators": mcs.mcs2026_us_indicators(release),
-        "salient": pd.concat([mcs.mcs2026_us_salient(release), sal_2025,
-                              ds140.ds140_us_salient(ds)], ignore_index=True),
-        "daily": pd.concat([daily_prices.read_china_domestic(), daily_prices.read_komis()],
-                           ignore_index=True),
-        "trade": pd.concat([comtrade.read_comtrade(), usitc.read_usitc("import"),
-                            usitc.read_usitc("export")], ignore_index=True),
-        "supply": iea.read_iea_supply(),
-        "cpi": cpi.read_cpi(),
-        "chain_shares": chain_shares.read_chain_shares(),
-        "compilers": production_compilers.read_compilers(),
-    }
+    return {"observations": ds140.ds140_production_observations(ds),
+            "prices": ds140.ds140_unit_values(ds), "salient": ds140.ds140_us_salient(ds)}
+
+
+#: registry ``format`` -> reader: every registered source is read through its format
+READERS = {
+    mcs.LONG_FORMAT: _long_release,
+    release.FORMAT: lambda source: {"observations": release.read_release(source)},
+    "usgs-mcs-chapter-transcription": _one_source(mcs.MCS2025_ID, _chapter_transcription),
+    "usgs-myb-workbook": _one_source(myb.SOURCE_ID, lambda: {
+        "observations": myb.read_myb2022_world_production(),
+        "prices": myb.read_myb2022_prices()}),
+    "usgs-ds140-workbook": _one_source(ds140.SOURCE_ID, _ds140),
+    "usgs-mcs-prices-transcription": _one_source(mcs.MCS_PRICES_ID, lambda: {
+        "prices": mcs.read_mcs_prices_2011_2020()}),
+    "un-comtrade-csv": _one_source(comtrade.COMTRADE_ID, lambda: {
+        "trade": comtrade.read_comtrade()}),
+    "usitc-dataweb": _one_source(usitc.USITC_ID, lambda: {
+        "trade": pd.concat([usitc.read_usitc("import"), usitc.read_usitc("export")],
+                           ignore_index=True)}),
+    "iea-gcmo-extract": _one_source(iea.SOURCE_ID, lambda: {"supply": iea.read_iea_supply()}),
+    "daily-prices-china-domestic": _one_source(daily_prices.CHINA_ID, lambda: {
+        "daily": daily_prices.read_china_domestic()}),
+    "daily-prices-komis": _one_source(daily_prices.KOMIS_ID, lambda: {
+        "daily": daily_prices.read_komis()}),
+    "fred-cpi": _one_source(cpi.CPI_ID, lambda: {"cpi": cpi.read_cpi()}),
+    "chain-shares-table": _one_source(chain_shares.SOURCE_ID, lambda: {
+        "chain_shares": chain_shares.read_chain_shares()}),
+    "production-compilers-table": _one_source(production_compilers.SOURCE_ID, lambda: {
+        "compilers": production_compilers.read_compilers()}),
+}
+
+
+def read_all_sources(registry: dict[str, Source] | None = None) -> dict[str, pd.DataFrame]:
+    """Run the reader of every registered source's ``format``; return frames by kind.
+
+    A source with no format, or one no reader reads, stops the clean naming it: a
+    registered source is never silently left unread.
+    """
+    registry = registry or load_registry()
+    parts: dict[str, list[pd.DataFrame]] = {kind: [] for kind in KINDS}
+    for sid, source in registry.items():
+        if source.format not in READERS:
+            raise RegistryError(
+                f"source {sid!r} has format {source.format or '(none)'!r}, which no reader "
+                f"reads; known formats: {sorted(READERS)}. Give the entry the format of the "
+                "file it registers (data/raw/registry.yaml)")
+        for kind, frame in READERS[source.format](source).items():
+            parts[kind].append(frame)
+    empty = sorted(kind for kind, frames in parts.items() if not frames)
+    if empty:
+        raise RegistryError(f"no registered source gives {empty}")
+    return {kind: (frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True))
+            for kind, frames in parts.items()}
 
 
 def build_tables(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
@@ -97,9 +157,17 @@ MATRIX_VALUES = "matrix_values.json"
 ROW_COUNTS_FILE: Path = Path(__file__).resolve().parent / "row_counts.yaml"
 
 
-def check_row_counts(built: dict[str, pd.DataFrame], path: Path | None = None) -> None:
-    """Raise ``RowCountError`` if a source edition gives a row count outside its recorded
-    range in ``row_counts.yaml`` (or has no recorded range, or vanished)."""
+def check_row_counts(built: dict[str, pd.DataFrame], path: Path | None = None,
+                     registry: dict[str, Source] | None = None) -> None:
+    """Raise ``RowCountError`` if a source edition gives a row count outside its range.
+
+    The range is recorded in ``row_counts.yaml`` for the editions read so far; a newer
+    edition of an annual format needs no line there: its range is derived from the
+    newest earlier edition of the same format (half to twice its rows), so a next edition
+    is one registry entry. A source with neither stops the clean, as does a recorded
+    edition that vanished.
+    """
+    registry = registry or load_registry()
     expected = yamltext.safe_load((path or ROW_COUNTS_FILE).read_text(encoding="utf-8"))
     for table, ranges in expected.items():
         if table not in built:
@@ -108,11 +176,29 @@ def check_row_counts(built: dict[str, pd.DataFrame], path: Path | None = None) -
         seen = {f"{s} | {e}": int(n) for (s, e), n in counts.items()}
         for key in sorted(set(seen) | set(ranges)):
             source_id, _, edition = key.partition(" | ")
-            if key not in ranges:
+            bounds = ranges.get(key) or _derived_range(key, seen, registry)
+            if bounds is None:
                 raise RowCountError(table, source_id, edition, seen[key], None)
-            low, high = ranges[key]
+            low, high = bounds
             if not low <= seen.get(key, 0) <= high:
                 raise RowCountError(table, source_id, edition, seen.get(key, 0), (low, high))
+
+
+def _derived_range(key: str, seen: dict[str, int],
+                   registry: dict[str, Source]) -> tuple[int, int] | None:
+    """Half to twice the rows of the newest earlier edition of the same format."""
+    source_id = key.partition(" | ")[0]
+    source = registry.get(source_id)
+    if source is None or not source.format:
+        return None
+    earlier = [(registry[s].published or "", n) for k, n in seen.items()
+               for s in [k.partition(" | ")[0]]
+               if s in registry and s != source_id and registry[s].format == source.format
+               and (registry[s].published or "") < (source.published or "")]
+    if not earlier:
+        return None
+    previous = max(earlier)[1]
+    return previous // 2, previous * 2
 
 
 def write_tables(built: dict[str, pd.DataFrame], out_dir: Path | None = None) -> list[Path]:

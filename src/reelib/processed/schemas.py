@@ -33,7 +33,7 @@ _NONNEG = pa.Check.ge(0)
 def _quantity_table(value: str) -> dict[str, pa.Column]:
     return {
         **_PROVENANCE,
-        "commodity": _col(S), "measure": _col(S), "country": _col(S),
+        "commodity": _col(S), "measure": _col(S), "form": _col(S), "country": _col(S),
         "country_published": _col(S), "country_iso3": _ISO, "entity": _ENTITY,
         "year": _col(INT, pa.Check.in_range(1900, 2030)),
         value: _col(F, _NONNEG, nullable=True),

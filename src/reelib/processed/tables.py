@@ -12,7 +12,7 @@ import re
 
 import pandas as pd
 
-from reelib.exceptions import RegistryError, UnparseableValueError
+from reelib.exceptions import RegistryError, SelectionError, UnparseableValueError
 from reelib.readers.shapes import TONNES_PER_UNIT
 from reelib.reference.countries import harmonise_countries, with_display_names
 from reelib.sources.registry import edition_dates
@@ -47,21 +47,28 @@ CAVEAT_PATTERNS: dict[str, str] = {
     r"did not disclose monazite": "monazite output undisclosed",
 }
 _QUALIFIER_CAVEATS = {"lower_bound": "lower bound", "upper_bound": "upper bound",
-                      "range": "range", "withheld": "withheld"}
+                      "range": "range", "withheld": "withheld",
+                      "included_elsewhere": "included in another row"}
 
 
-def caveats(notes: pd.Series, qualifier: pd.Series, is_estimate: pd.Series) -> pd.Series:
-    """The caveats of each row, '; '-joined: estimate, bound, basis notes.
+def caveats(notes: pd.Series, qualifier: pd.Series, is_estimate: pd.Series,
+            form: pd.Series | None = None) -> pd.Series:
+    """The caveats of each row, '; '-joined: estimate, bound, the form the figure is
+    printed in (crude, processed, ...), basis notes.
 
     >>> caveats(pd.Series(["Production quota; does not include undocumented production"]),
     ...         pd.Series(["exact"]), pd.Series([True])).iloc[0]
     'estimate; production quota; excludes undocumented production'
     """
     out = []
-    for note, qual, est in zip(notes.fillna(""), qualifier.fillna(""), is_estimate.fillna(False)):
+    forms = form.fillna("") if form is not None else pd.Series("", index=notes.index)
+    for note, qual, est, shape in zip(notes.fillna(""), qualifier.fillna(""),
+                                      is_estimate.fillna(False), forms):
         tags = ["estimate"] if bool(est) else []
         if qual in _QUALIFIER_CAVEATS:
             tags.append(_QUALIFIER_CAVEATS[qual])
+        if shape:
+            tags.append(f"form: {shape}")
         tags += [tag for pattern, tag in CAVEAT_PATTERNS.items()
                  if re.search(pattern, note, flags=re.IGNORECASE)]
         out.append("; ".join(dict.fromkeys(tags)))
@@ -87,11 +94,12 @@ def _quantity_table(observations: pd.DataFrame, statistic: str, value: str) -> p
         "is_withheld": rows["qualifier"].eq("withheld"),
         "is_zero": rows["qualifier"].eq("zero"),
         "is_lower_bound": rows["qualifier"].eq("lower_bound"),
-        "caveats": caveats(rows["notes"], rows["qualifier"], rows["is_estimate"]),
+        "caveats": caveats(rows["notes"], rows["qualifier"], rows["is_estimate"], rows["form"]),
     })
     out = with_display_names(add_edition_published(out))
     columns = ["source_id", "edition", "edition_published", "file", "source_row", "commodity",
-               "measure", "country", "country_published", "country_iso3", "entity", "year", value,
+               "measure", "form", "country", "country_published", "country_iso3", "entity",
+               "year", value,
                value.replace("_t", "_low_t"), value.replace("_t", "_high_t"), "qualifier",
                "value_raw", "unit_original", "basis", "is_estimate", "is_reported", "is_revised",
                "is_rounded", "is_withheld", "is_zero", "is_lower_bound", "caveats", "notes",
@@ -214,16 +222,37 @@ def build_production_compilers(compilers: pd.DataFrame) -> pd.DataFrame:
         kind="mergesort").reset_index(drop=True)
 
 
-#: the edition whose commodities the matrix of share reports and the atlas cover
-ATLAS_EDITION = "MCS 2026"
 #: a commodity-measure needs a world total and this many producing countries
 ATLAS_MIN_COUNTRIES = 3
+#: an edition "covers every commodity" when it has at least this share of the most
+#: commodities any edition has (MCS 2025 here is a rare-earth chapter only)
+FULL_EDITION_SHARE = 0.5
+
+
+def newest_full_edition(production: pd.DataFrame) -> str:
+    """The newest edition (by publication date) that gives production for most
+    commodities: what "latest" means for the atlas and the matrix of share reports.
+    Computed from the data, so a newly registered edition takes over by itself.
+
+    >>> newest_full_edition(pd.DataFrame({
+    ...     "edition": ["MCS 2025", "MCS 2026", "MCS 2026", "MCS 2027"],
+    ...     "edition_published": ["2025-01", "2026-02", "2026-02", "2027-01"],
+    ...     "commodity": ["Rare earths", "Rare earths", "Tin", "Tin"]}))
+    'MCS 2027'
+    """
+    per = production.groupby(["edition", "edition_published"], observed=True)["commodity"].nunique()
+    if per.empty:
+        raise SelectionError("no edition gives production by commodity")
+    full = per[per >= FULL_EDITION_SHARE * per.max()].reset_index()
+    return str(full.sort_values("edition_published")["edition"].iloc[-1])
 
 
 def country_production_pairs(production: pd.DataFrame,
-                             edition: str = ATLAS_EDITION) -> list[dict[str, object]]:
-    """Every commodity and measure of ``edition`` with production by country: a world
-    total and at least ``ATLAS_MIN_COUNTRIES`` countries with a value. Sorted by name."""
+                             edition: str | None = None) -> list[dict[str, object]]:
+    """Every commodity and measure of ``edition`` (default: ``newest_full_edition``) with
+    production by country: a world total and at least ``ATLAS_MIN_COUNTRIES`` countries
+    with a value. Sorted by name."""
+    edition = edition or newest_full_edition(production)
     rows = production[(production["edition"] == edition) & production["production_t"].notna()]
     out = []
     for (commodity, measure), g in rows.groupby(["commodity", "measure"], sort=True):

@@ -61,7 +61,8 @@ def element_code(product: str, file: str = "<price label>") -> str:
 _STR = "string"
 OBSERVATIONS: dict[str, str] = {
     "source_id": _STR, "edition": _STR, "file": _STR, "source_row": "Int64",
-    "commodity": _STR, "statistic": _STR, "measure": _STR, "country": _STR, "year": "Int64",
+    "commodity": _STR, "statistic": _STR, "measure": _STR, "form": _STR, "country": _STR,
+    "year": "Int64",
     "value": "Float64", "value_low": "Float64", "value_high": "Float64",
     "qualifier": _STR, "value_raw": _STR, "unit_original": _STR, "basis": _STR,
     "is_estimate": "boolean", "is_reported": "boolean", "is_revised": "boolean",
@@ -130,7 +131,7 @@ COMPILERS: dict[str, str] = {
 OPTIONAL = {"is_estimate": False, "is_reported": False, "is_revised": False,
             "is_rounded": False, "notes": "", "correction_id": "", "basis": "",
             "value_low": pd.NA, "value_high": pd.NA, "year_label": pd.NA,
-            "dollar_year": pd.NA, "purity_pct": pd.NA, "price_source": ""}
+            "dollar_year": pd.NA, "purity_pct": pd.NA, "price_source": "", "form": ""}
 
 
 def shaped(df: pd.DataFrame, shape: dict[str, str]) -> pd.DataFrame:

@@ -1,10 +1,10 @@
 """Readers for USGS Mineral Commodity Summaries (MCS) files.
 
-* ``read_mcs2026_release``: the MCS 2026 data release, all commodities, long format
-  (cp1252; thousands commas; ``—``, ``NA``, ``W``, ``E``, ``>`` codes; notes).
+* ``read_long_release``: an all-commodity data release in the long format USGS uses from
+  MCS 2026 on (cp1252; thousands commas; ``—``, ``NA``, ``W``, ``E``, ``>`` codes; notes),
+  for any registry entry of ``format: usgs-mcs-long-csv``.
 * ``read_mcs2025_world`` / ``read_mcs2025_salient``: the transcribed MCS 2025 rare-earth
   world and salient tables.
-* ``read_mcs2024_world``: the MCS 2024 rare-earth world file (spreadsheet debris).
 * ``read_mcs_prices_2011_2020``: transcribed MCS 2016/2019/2021 price rows, where MCS 2016
   gives year-end ranges and the later editions annual averages.
 
@@ -21,24 +21,23 @@ import pandas as pd
 
 from reelib.readers.shapes import (OBSERVATIONS, PRICES, SALIENT, TONNES_PER_UNIT, element_code,
                                    shaped)
-from reelib.exceptions import SourceFormatError, TruncatedFileError, UnparseableValueError
+from reelib.exceptions import (RegistryError, SourceFormatError, TruncatedFileError,
+                               UnparseableValueError)
 from reelib.readers.decode import read_csv_text, read_text, require_columns
+from reelib.readers.measures import map_measures
 from reelib.readers.values import parse_value
 from reelib.reference.corrections import apply_corrections
 from reelib.sources.fetch import source_path
-from reelib.sources.registry import edition_of
+from reelib.sources.registry import Source, edition_of
 
-MCS2026_ID = "usgs-mcs-2026"
 MCS2025_ID = "usgs-mcs-2025"
-MCS2024_ID = "usgs-mcs-2024"
 MCS_PRICES_ID = "usgs-mcs-2016-2019-2021-rare-earths-prices-transcribed"
-MCS2026_FILE = "MCS2026_Commodities_Data.csv"
-MCS2026_COLUMNS = ["MCS chapter", "Section", "Commodity", "Country", "Statistics",
+LONG_COLUMNS = ["MCS chapter", "Section", "Commodity", "Country", "Statistics",
                    "Statistics_detail", "Unit", "Year", "Value", "Notes",
                    "Is critical mineral 2025", "Other notes"]
-#: Rows in the v1.0 data release; fewer means a cut-off file.
-MCS2026_MIN_ROWS = 8886
 RARE_EARTH_CHAPTERS = ("RARE EARTHS", "RARE EARTHS (Heavy)")
+#: the registry ``format`` of the all-commodity long CSV (MCS 2026 on)
+LONG_FORMAT = "usgs-mcs-long-csv"
 
 _ROUNDED_RE = re.compile(r"[:,]?\s*rounded$", re.IGNORECASE)
 _BASIS_RE = re.compile(r"\(Data in (.+?),?\s+unless otherwise specified\)")
@@ -67,8 +66,19 @@ def _split_notes(notes: str) -> tuple[bool, bool, str]:
     return is_est, is_rep, " -- ".join(rest)
 
 
-def read_mcs2026_release(path: Path | None = None) -> pd.DataFrame:
-    """Read the MCS 2026 data release into a long frame, one printed value per row.
+def long_release_file(source: Source) -> str:
+    """The all-commodity CSV of a long-format entry: its one registered ``.csv`` file."""
+    csvs = [f.name for f in source.files if f.name.lower().endswith(".csv")]
+    if len(csvs) != 1:
+        raise RegistryError(f"source {source.id!r} (format {LONG_FORMAT}) must register "
+                            f"exactly one .csv file, has {csvs}")
+    return csvs[0]
+
+
+def read_long_release(source: Source, path: Path | None = None) -> pd.DataFrame:
+    """Read an all-commodity MCS data release (long format, MCS 2026 on) into a long
+    frame, one printed value per row. Edition, file and minimum row count (``min_rows``,
+    optional) come from the registry entry.
 
     Columns: chapter, section, commodity, country, statistic, measure, is_rounded,
     unit_original, year (Int64, missing for ranges such as '2021–24'), year_label,
@@ -76,14 +86,17 @@ def read_mcs2026_release(path: Path | None = None) -> pd.DataFrame:
     is_estimate, is_reported, notes, basis, critical_2025, correction_id, source_row.
     Published corrections (versions 1.1-1.3) are applied and flagged.
     """
-    path = path or source_path(MCS2026_ID, MCS2026_FILE)
-    text = read_text(path, "cp1252", expect="Salient Statistics—United States")
+    file_name = long_release_file(source)
+    path = path or source_path(source.id, file_name)
+    text = read_text(path, str(source.extra.get("encoding") or "cp1252"),
+                     expect="Salient Statistics—United States")
     raw = read_csv_text(text, path)
-    require_columns(raw, MCS2026_COLUMNS, path)
-    if len(raw) < MCS2026_MIN_ROWS:
-        raise TruncatedFileError(path, f"{len(raw)} data rows, expected {MCS2026_MIN_ROWS}",
+    require_columns(raw, LONG_COLUMNS, path)
+    min_rows = int(source.extra.get("min_rows") or 0)
+    if len(raw) < min_rows:
+        raise TruncatedFileError(path, f"{len(raw)} data rows, expected {min_rows}",
                                  fix="re-fetch it: `reelib fetch` checks the sha256")
-    raw = apply_corrections(raw, MCS2026_ID, MCS2026_FILE, path=path)
+    raw = apply_corrections(raw, source.id, file_name, path=path)
     parsed = [parse_value(v, file=path, row=i + 2, column="Value")
               for i, v in enumerate(raw["Value"])]
     notes = [_split_notes(n) for n in raw["Notes"]]
@@ -92,9 +105,9 @@ def read_mcs2026_release(path: Path | None = None) -> pd.DataFrame:
     basis = raw["Other notes"].map(_basis_from_header)
     basis = basis.where(basis != "").groupby(raw["MCS chapter"]).transform("first").fillna("")
     return pd.DataFrame({
-        "source_id": MCS2026_ID,
-        "edition": edition_of(MCS2026_ID),
-        "file": MCS2026_FILE,
+        "source_id": source.id,
+        "edition": source.edition,
+        "file": file_name,
         "source_row": pd.array(range(2, len(raw) + 2), dtype="Int64"),
         "chapter": raw["MCS chapter"].str.strip(),
         "section": raw["Section"].str.strip().str.rstrip(":"),
@@ -123,7 +136,7 @@ def read_mcs2026_release(path: Path | None = None) -> pd.DataFrame:
                                       "edition", "file")})
 
 
-def mcs2026_world_observations(release: pd.DataFrame) -> pd.DataFrame:
+def long_world_observations(release: pd.DataFrame) -> pd.DataFrame:
     """Return the world production and reserves rows of the release as observations.
 
     Only rows whose unit converts to metric tons are kept (carats, cubic metres and
@@ -132,12 +145,12 @@ def mcs2026_world_observations(release: pd.DataFrame) -> pd.DataFrame:
     world = release[release["section"].str.startswith("World")
                     & release["statistic"].isin(["Production", "Reserves"])]
     mass = world[world["unit_original"].isin(list(TONNES_PER_UNIT))]
-    return shaped(
-        mass.assign(
-            commodity=mass["chapter"].map(commodity_name),
-            statistic=mass["statistic"].str.lower(),
-            is_revised=False,
-        ), OBSERVATIONS)
+    mass = mass.assign(commodity=mass["chapter"].map(commodity_name),
+                       statistic=mass["statistic"].str.lower(), is_revised=False)
+    # the printed measure ('Mine production: processed') -> measure and form, by meaning
+    mapped = map_measures(mass.rename(columns={"measure": "printed"}), LONG_FORMAT,
+                          file=str(mass["file"].iloc[0]) if len(mass) else "<release>")
+    return shaped(mapped, OBSERVATIONS)
 
 
 _FOOTNOTE_RE = re.compile(r"^fn(\d+)(?::\s*(.*))?$")
@@ -207,26 +220,6 @@ def read_mcs2025_world(path: Path | None = None) -> pd.DataFrame:
         reserves_year=2024)
 
 
-def read_mcs2024_world(path: Path | None = None) -> pd.DataFrame:
-    """Read the MCS 2024 rare-earth world file (re-saved: BOM, CRLF, empty columns/rows).
-
-    Both production columns are headed ``Prod_t_est_...`` in this file, so both years are
-    flagged as estimates, as the file states.
-    """
-    path = path or source_path(MCS2024_ID, "mcs2024-raree_world.csv")
-    raw = read_csv_text(read_text(path, "utf-8-sig"), path)
-    raw = raw.loc[:, [c for c in raw.columns if not c.startswith("Unnamed")]]
-    require_columns(raw, ["Source", "Country", "Type", "Prod_t_est_2022", "Prod_t_est_2023",
-                          "Prod_notes", "Reserves_t", "Reserves_notes"], path)
-    blank = raw.apply(lambda r: "".join(r).strip() == "", axis=1)
-    raw = raw[~blank]
-    _check_type_column(raw, path)
-    return _wide_world_to_observations(
-        raw, path=path, source_id=MCS2024_ID, edition=edition_of(MCS2024_ID), file=path.name,
-        prod_cols={"Prod_t_est_2022": (2022, True), "Prod_t_est_2023": (2023, True)},
-        reserves_year=2023)
-
-
 # --- salient statistics and prices ---------------------------------------------------
 
 _PRODUCT_RE = re.compile(r"^(?P<name>.+?)(?:,\s*(?P<purity>[\d.]+)%,?\s*minimum)?$")
@@ -246,7 +239,7 @@ def parse_product(text: str) -> tuple[str, str, float | None]:
     return element_code(name), name, purity
 
 
-def mcs2026_rare_earth_prices(release: pd.DataFrame) -> pd.DataFrame:
+def long_rare_earth_prices(release: pd.DataFrame) -> pd.DataFrame:
     """Return the annual average oxide prices (USD/kg, FOB China) of both RE chapters."""
     rows = release[release["chapter"].isin(RARE_EARTH_CHAPTERS)
                    & (release["statistic"] == "Price")]
@@ -260,7 +253,7 @@ def mcs2026_rare_earth_prices(release: pd.DataFrame) -> pd.DataFrame:
     ), PRICES)
 
 
-def mcs2026_us_salient(release: pd.DataFrame) -> pd.DataFrame:
+def long_us_salient(release: pd.DataFrame) -> pd.DataFrame:
     """Return the U.S. salient statistics and import sources of the rare-earth chapters."""
     rows = release[release["chapter"].isin(RARE_EARTH_CHAPTERS)
                    & release["section"].isin(["Salient Statistics—United States",
@@ -273,7 +266,7 @@ def mcs2026_us_salient(release: pd.DataFrame) -> pd.DataFrame:
 US_INDICATORS = ("Net import reliance", "Price")
 
 
-def mcs2026_us_indicators(release: pd.DataFrame) -> pd.DataFrame:
+def long_us_indicators(release: pd.DataFrame) -> pd.DataFrame:
     """U.S. net import reliance and prices of every chapter, in the salient-statistics
     columns plus ``commodity`` (named as in the world production tables) and
     ``sub_commodity`` (the release's own name, e.g. Bauxite or Alumina)."""

@@ -17,7 +17,7 @@ import pandas as pd
 
 from reelib.readers.shapes import element_code, OBSERVATIONS, PRICES, shaped
 from reelib.readers.decode import open_workbook, require_sheets
-from reelib.reference.countries import is_exact_country_name
+from reelib.reference.countries import split_country_label
 from reelib.exceptions import MissingColumnError, SourceFormatError, TruncatedFileError
 from reelib.readers.values import parse_value
 from reelib.sources.fetch import source_path
@@ -25,28 +25,6 @@ from reelib.sources.registry import edition_of
 
 SOURCE_ID = "usgs-myb-2022-rare-earths"
 FILE = "myb1-2022-raree-ert.xlsx"
-
-_FOOTNOTE_TAIL = re.compile(r"(?<=[A-Za-z)])\s*(?:,\s*)?(\d+(?:\s*,\s*\d+)*)$")
-
-
-def split_country_label(label: str) -> tuple[str, bool, list[str]]:
-    """Split a yearbook country cell into (name, is_estimate, footnotes).
-
-    'Indiae, 4' -> ('India', True, ['4']); 'China3' -> ('China', False, ['3']);
-    'Ukraine' -> ('Ukraine', False, []): a trailing 'e' counts as the estimate mark only
-    when the name without it is an exact country name and the name with it is not.
-    """
-    text = " ".join(str(label).split())
-    footnotes: list[str] = []
-    m = _FOOTNOTE_TAIL.search(text)
-    if m:
-        footnotes = [f.strip() for f in m.group(1).split(",")]
-        text = text[: m.start()].rstrip(", ")
-    is_est = False
-    if text.endswith("e") and not is_exact_country_name(text) and is_exact_country_name(text[:-1]):
-        text, is_est = text[:-1], True
-    return text, is_est, footnotes
-
 
 def _load_sheet(path: Path, sheet: str) -> list[list]:
     wb = open_workbook(path)
@@ -86,7 +64,7 @@ def read_myb2022_world_production(path: Path | None = None) -> pd.DataFrame:
         r = rows[i]
         if r[0] is None:
             continue
-        name, row_est, country_fns = split_country_label(r[0])
+        name, row_est, country_fns, _ = split_country_label(r[0])
         for j, year in year_cols.items():
             p = parse_value(r[j], file=path, row=i + 1, column=f"T8 {year}")
             est, rev, fn = _flag_cell(r[j + 1] if j + 1 < len(r) else None)
@@ -127,7 +105,7 @@ def read_myb2022_prices(path: Path | None = None) -> pd.DataFrame:
         label = str(r[0] or "").strip()
         if not label or re.match(r"^\d", label):
             break  # footnotes start
-        name, _, fns = split_country_label(label)  # same 'Name4, 5' footnote pattern
+        name, _, fns, _ = split_country_label(label)  # same 'Name4, 5' footnote pattern
         purity = r[2]
         if not isinstance(purity, (int, float)):
             raise SourceFormatError(path, "purity is not a number", row=i + 1,

@@ -17,6 +17,7 @@ printed                   qualifier          value / low / high
 ``50–300`` ``330 - 390``  range              value missing, low and high
 ``s``                     less_than_half     value missing, high = 0.5 (less than ½ unit)
 ``Large`` ``Small`` ...   qualitative        missing
+``Included with ...``     included_elsewhere missing (counted in another row: world, other)
 ========================  =================  ===========================================
 
 Anything else raises ``UnparseableValueError`` naming the file, row, column and value.
@@ -33,6 +34,7 @@ from reelib.exceptions import UnparseableValueError
 QUALIFIERS = (
     "exact", "zero", "not_available", "withheld", "net_exporter", "not_applicable",
     "lower_bound", "upper_bound", "range", "less_than_half", "qualitative",
+    "included_elsewhere",
 )
 
 _NUMBER = r"-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|-?\d+(?:\.\d+)?|-?\.\d+"
@@ -41,9 +43,11 @@ _RANGE_RE = re.compile(rf"^({_NUMBER})\s*[–—-]\s*({_NUMBER})$")
 _CODES = {
     "—": "zero", "–": "zero", "--": "zero", "-": "zero",
     "NA": "not_available", "W": "withheld", "E": "net_exporter", "XX": "not_applicable",
-    "s": "less_than_half",
+    "s": "less_than_half", "Less than ½ unit.": "less_than_half",
 }
-_QUALITATIVE_RE = re.compile(r"^(large|small|moderate|very small|moderate to large|variable\b.*)$",
+_INCLUDED_RE = re.compile(r"^included (?:in|with)\b.*$", re.IGNORECASE)
+_QUALITATIVE_RE = re.compile(r"^(?:categorized as )?\"?(large|small|moderate|very small|moderate to "
+                             r"large|variable\b.*)\"?$",
                              re.IGNORECASE)
 
 
@@ -94,6 +98,8 @@ def parse_value(raw: object, *, file: str | Path | None = None, row: object = No
         return ParsedValue(None, low, high, "range")
     if _QUALITATIVE_RE.match(text):
         return ParsedValue(None, None, None, "qualitative")
+    if _INCLUDED_RE.match(text):
+        return ParsedValue(None, None, None, "included_elsewhere")
     raise UnparseableValueError(
         file or "<value>", "not a number or a documented USGS code", row=row, column=column,
         value=raw,

@@ -11,6 +11,7 @@ official name -- never by a pattern that a longer string could contain.
 from __future__ import annotations
 
 import logging
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -71,6 +72,43 @@ def _exact_names() -> frozenset[str]:
 def is_exact_country_name(name: str) -> bool:
     """Return True if ``name`` is exactly a known country (or aggregate) name."""
     return " ".join(str(name).split()) in _exact_names()
+
+
+_FOOTNOTE_TAIL = re.compile(r"(?<=[A-Za-z)])\s*(?:,\s*)?(\d+(?:\s*,\s*\d+)*)$")
+_QUALIFIER_TAIL = re.compile(r"^(?P<name>.+?)(?:\s*\((?P<paren>[^()]+)\)|,\s*(?P<comma>[^,]+))$")
+
+
+def split_country_label(label: str) -> tuple[str, bool, list[str], str]:
+    """Split a publisher's country cell into (name, is_estimate, footnotes, form).
+
+    USGS glues footnote digits, an ``e`` (estimated) and the form of the figure to the
+    name. They become flags; the name is matched whole afterwards. A trailing ``e`` or a
+    qualifier counts only when the name without it is an exact country name and the cell
+    with it is not, so 'Ukraine' and 'Congo (Kinshasa)' stay whole.
+
+    >>> split_country_label("Indiae, 4")
+    ('India', True, ['4'], '')
+    >>> split_country_label("Brazil (crude and beneficiated)9")
+    ('Brazil', False, ['9'], 'crude and beneficiated')
+    >>> split_country_label("Argentina, crude ore")
+    ('Argentina', False, [], 'crude ore')
+    >>> split_country_label("Congo (Kinshasa)")
+    ('Congo (Kinshasa)', False, [], '')
+    """
+    text = " ".join(str(label).split())
+    footnotes: list[str] = []
+    m = _FOOTNOTE_TAIL.search(text)
+    if m:
+        footnotes = [f.strip() for f in m.group(1).split(",")]
+        text = text[: m.start()].rstrip(", ")
+    form = ""
+    q = _QUALIFIER_TAIL.match(text)
+    if q and not is_exact_country_name(text) and is_exact_country_name(q.group("name")):
+        text, form = q.group("name"), (q.group("paren") or q.group("comma")).strip()
+    is_est = False
+    if text.endswith("e") and not is_exact_country_name(text) and is_exact_country_name(text[:-1]):
+        text, is_est = text[:-1], True
+    return text, is_est, footnotes, form
 
 
 @lru_cache(maxsize=4096)

@@ -10,12 +10,14 @@ file's sha256 with pooch before it appears under its final name. A file already 
 from __future__ import annotations
 
 import logging
+import re
 import shutil
 import tempfile
 from pathlib import Path
 
 from reelib import config
-from reelib.exceptions import HashMismatchError, RegistryError, SourceNotFoundError
+from reelib.exceptions import (HashMismatchError, RegistryError, SourceNotFoundError,
+                               UnsafePathError)
 from reelib.files.atomic import atomic_write
 from reelib.files.paths import check_name, ensure_inside
 from reelib.sources.registry import Source, SourceFile, load_registry
@@ -23,13 +25,65 @@ from reelib.sources.registry import Source, SourceFile, load_registry
 log = logging.getLogger(__name__)
 
 
+#: one part of a path listed in a SHA256SUMS file (publishers use spaces and brackets)
+_LISTED_PART = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_. ()-]{0,199}$")
+_SUMS_LINE = re.compile(r"^([0-9a-f]{64}) [ *](.+)$")
+
+
+def _relative_parts(file_name: str) -> list[str]:
+    """The parts of a registered or listed file name ('world/x.csv'), each checked."""
+    parts = file_name.split("/")
+    if len(parts) == 1:
+        return [check_name(file_name, "file name")]
+    for part in parts:
+        if not _LISTED_PART.fullmatch(part) or ".." in part:
+            raise UnsafePathError(f"file name {file_name!r}: part {part!r} is not a plain "
+                                  "name (letters, digits, space, '-', '_', '.', brackets)")
+    return parts
+
+
 def raw_path(source_id: str, file_name: str, raw_dir: Path | None = None) -> Path:
     """Return where a registered file lives in ``data/raw`` (refusing any name that would
-    reach outside it: ``UnsafePathError``)."""
+    reach outside it: ``UnsafePathError``). A file listed in a folder's ``SHA256SUMS``
+    may sit in a sub-folder (``world/mcs2023-raree_world.csv``)."""
     root = raw_dir or config.RAW_DIR
-    path = root / check_name(source_id, "source id") / check_name(file_name, "file name")
+    path = root.joinpath(check_name(source_id, "source id"), *_relative_parts(file_name))
     ensure_inside(path, root, "raw file")
     return path
+
+
+def parse_checksums(text: str, where: str) -> list[tuple[str, str]]:
+    """The ``(sha256, relative name)`` pairs of a ``sha256sum``-format file; a malformed
+    line or an unsafe name raises ``RegistryError`` naming the line."""
+    pairs = []
+    for n, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        m = _SUMS_LINE.match(line.rstrip("\r"))
+        if not m:
+            raise RegistryError(f"{where}, line {n}: {line[:80]!r} is not '<sha256>  <name>'")
+        try:
+            _relative_parts(m.group(2))
+        except UnsafePathError as exc:
+            raise RegistryError(f"{where}, line {n}: {exc}") from exc
+        pairs.append((m.group(1), m.group(2)))
+    return pairs
+
+
+def listed_files(source: Source, *, mirror: Path | None = None, raw_dir: Path | None = None,
+                 allow_download: bool = True) -> tuple[SourceFile, ...]:
+    """The files a pinned folder's ``SHA256SUMS`` lists (empty when the entry lists its
+    files itself). The checksums file is fetched and verified against the registry first,
+    so every listed hash is as trustworthy as a registered one."""
+    if not source.checksums:
+        return ()
+    sums = fetch_file(source, source.file(source.checksums), mirror=mirror, raw_dir=raw_dir,
+                      allow_download=allow_download)
+    base = source.extra.get("base_url")
+    return tuple(SourceFile(name=name, sha256=sha,
+                            download_url=f"{str(base).rstrip('/')}/{name}" if base else None)
+                 for sha, name in parse_checksums(sums.read_text(encoding="utf-8"),
+                                                  f"{source.id}/{source.checksums}"))
 
 
 def verify_file(path: Path, expected_sha256: str) -> None:
@@ -65,7 +119,8 @@ def fetch_file(source: Source, sf: SourceFile, *, mirror: Path | None = None,
         return dest
     tried = []
     if mirror is not None:
-        candidate = mirror / check_name(source.id, "source id") / check_name(sf.name, "file name")
+        candidate = mirror.joinpath(check_name(source.id, "source id"),
+                                    *_relative_parts(sf.name))
         if candidate.is_file():
             _copy_verified(candidate, dest, sf.sha256)
             log.info("fetched %s/%s from mirror", source.id, sf.name)
@@ -104,7 +159,9 @@ def fetch_sources(source_ids: list[str] | None = None, *, mirror: Path | None = 
     paths = []
     for sid in source_ids or list(registry):
         source = registry[sid]
-        for sf in source.files:
+        listed = listed_files(source, mirror=mirror, raw_dir=raw_dir,
+                              allow_download=allow_download)
+        for sf in (*source.files, *listed):
             paths.append(fetch_file(source, sf, mirror=mirror, raw_dir=raw_dir,
                                     allow_download=allow_download))
     return paths
@@ -123,8 +180,25 @@ def source_path(source_id: str, file_name: str | None = None) -> Path:
         if len(source.files) != 1:
             raise RegistryError(f"source {source_id!r} has {len(source.files)} files; name one")
         sf = source.files[0]
-    else:
+    elif file_name in {f.name for f in source.files}:
         sf = source.file(file_name)
+    else:
+        listed = {f.name: f for f in listed_files(source, mirror=config.mirror_dir())}
+        if file_name not in listed:
+            source.file(file_name)  # raises, naming the registered files
+        sf = listed[file_name]
     return fetch_file(source, sf, mirror=config.mirror_dir())
+
+
+def source_files(source_id: str, pattern: str = "*") -> list[Path]:
+    """The verified raw paths of a source's files whose name matches ``pattern`` (a glob
+    over the registered and listed names), in name order; fetched first if missing."""
+    import fnmatch
+
+    source = load_registry()[source_id]
+    mirror = config.mirror_dir()
+    every = (*source.files, *listed_files(source, mirror=mirror))
+    return [fetch_file(source, sf, mirror=mirror)
+            for sf in sorted(every, key=lambda f: f.name) if fnmatch.fnmatch(sf.name, pattern)]
 
 

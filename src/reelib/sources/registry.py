@@ -61,6 +61,19 @@ class Source:
                             f"{[f.name for f in self.files]}")
 
     @property
+    def format(self) -> str:
+        """The publisher format a reader reads this source with (``format:`` in the entry;
+        ``reelib.processed.pipeline.READERS`` maps each format to its reader)."""
+        return str(self.extra.get("format") or "")
+
+    @property
+    def checksums(self) -> str | None:
+        """The registered file (``SHA256SUMS``) that pins every other file of a folder, or
+        None when the entry lists each file itself."""
+        value = self.extra.get("checksums")
+        return str(value) if value else None
+
+    @property
     def name(self) -> str:
         """How reports name the source in a fact or caption ('USGS', 'IEA')."""
         return self.short_name or self.publisher
@@ -150,6 +163,10 @@ def _parse_registry(path_text: str, stamp: int) -> dict[str, Source]:
         for key in _URL_KEYS:
             if key in entry:
                 entry = {**entry, key: check_url(entry[key], f"{path}: {sid}")}
+        checksums = entry.get("checksums")
+        if checksums is not None and checksums not in {f.name for f in files}:
+            raise RegistryError(f"{path}: {sid}: checksums names {checksums!r}, which is not "
+                                "one of its files; list it under files with its sha256")
         known = {k for k in Source.__dataclass_fields__ if k not in ("files", "extra")}
         registry[sid] = Source(
             files=tuple(files),

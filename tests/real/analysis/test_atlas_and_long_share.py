@@ -38,10 +38,13 @@ def test_usgs_and_bgs_disagree_most_while_usgs_reports_the_quota(long_share, pro
         100 * (140_000 - 105_000) / 105_000)
 
 
-def test_a_commodity_without_a_long_series_gives_a_short_one(processed):
+def test_a_commodity_without_a_long_series_gives_the_mcs_editions(processed):
+    """Tungsten has no compiler series: its years are the USGS editions' (MCS 2022 gives
+    2020-2021, MCS 2023 2022, MCS 2024 2023, MCS 2026 2024-2025)."""
     out = shares.long_china_share(processed("production"), processed("production_compilers"),
                                   "Tungsten", "Mine production")
-    assert out["year"].tolist() == [2024, 2025] and (out["basis"] == "primary").all()
+    assert out["year"].tolist() == list(range(2020, 2026))
+    assert (out["basis"] == "primary").all()
     none = shares.long_china_share(processed("production"), processed("production_compilers"),
                                    "Iodine", "Mine production")
     assert none.empty  # China prints no iodine production
@@ -63,7 +66,8 @@ def test_the_atlas_has_a_row_per_commodity_measure_with_production_by_country(ta
 
 
 def test_atlas_shares_match_the_raw_mcs_2026_file(table):
-    release = usgs_mcs.read_mcs2026_release()
+    from reelib.sources.registry import load_registry
+    release = usgs_mcs.read_long_release(load_registry()["usgs-mcs-2026"])
     for chapter, commodity in (("TUNGSTEN", "Tungsten"), ("BISMUTH", "Bismuth"),
                                ("RARE EARTHS", "Rare earths")):
         rows = release[(release["chapter"] == chapter) & (release["year"] == 2025)

@@ -57,17 +57,17 @@ class TestBadInputLeavesProcessedTablesUntouched:
     def test_wrong_encoding(self, out_dir, scratch_copy, monkeypatch):
         bad = scratch_copy("usgs-mcs-2026", "MCS2026_Commodities_Data.csv")
         bad.write_bytes(bad.read_bytes().decode("cp1252").encode("utf-8"))
-        real = clean.mcs.read_mcs2026_release
-        monkeypatch.setattr(clean.mcs, "read_mcs2026_release", lambda: real(bad))
+        real = clean.mcs.read_long_release
+        monkeypatch.setattr(clean.mcs, "read_long_release", lambda source: real(source, bad))
         before = _digests(out_dir)
         with pytest.raises(EncodingError):
             clean.clean_all(out_dir)
         assert _digests(out_dir) == before
 
     @pytest.mark.parametrize("source_id, file, reader, corrupt, error", [
-        ("usgs-mcs-2026", "MCS2026_Commodities_Data.csv", "read_mcs2026_release",
+        ("usgs-mcs-2026", "MCS2026_Commodities_Data.csv", "read_long_release",
          lambda b: b[: len(b) // 2], TruncatedFileError),
-        ("usgs-mcs-2026", "MCS2026_Commodities_Data.csv", "read_mcs2026_release",
+        ("usgs-mcs-2026", "MCS2026_Commodities_Data.csv", "read_long_release",
          lambda b: b.replace(b",Statistics_detail,", b",Detail,", 1), MissingColumnError),
         ("usgs-mcs-2025", "mcs2025-rare-earths_world_transcribed.csv", "read_mcs2025_world",
          lambda b: b.replace(b",255000,", b",255O00,"), UnparseableValueError),
@@ -77,7 +77,7 @@ class TestBadInputLeavesProcessedTablesUntouched:
         bad = scratch_copy(source_id, file)
         bad.write_bytes(corrupt(bad.read_bytes()))
         real = getattr(clean.mcs, reader)
-        monkeypatch.setattr(clean.mcs, reader, lambda: real(bad))
+        monkeypatch.setattr(clean.mcs, reader, lambda *entry: real(*entry, bad))
         before = _digests(out_dir)
         with pytest.raises(error, match=file):
             clean.clean_all(out_dir)
@@ -126,7 +126,8 @@ class TestTablesAnswerTheQuestions:
         r = built["reserves"]
         vn = r[(r["country_iso3"] == "VNM") & (r["commodity"] == "Rare earths")]
         vn = vn.set_index("edition")["reserves_t"]
-        assert vn.to_dict() == {"MCS 2024": 22e6, "MCS 2025": 3.5e6, "MCS 2026": 3.5e6}
+        assert vn.to_dict() == {"MCS 2023": 22e6, "MCS 2024": 22e6, "MCS 2025": 3.5e6,
+                                "MCS 2026": 3.5e6}
 
     def test_every_price_has_a_basis(self, built):
         pr = built["prices_annual"]

@@ -4,15 +4,21 @@ import pandas as pd
 import pytest
 
 from reelib.readers import usgs_mcs as mcs
+from reelib.readers import usgs_mcs_release as mcs_release
+from reelib.sources.registry import load_registry
 from reelib.exceptions import StaleCorrectionError
 from reelib.reference.corrections import apply_corrections
-from reelib.exceptions import (EncodingError, MissingColumnError, TruncatedFileError,
-                               UnparseableValueError)
+from reelib.exceptions import (EncodingError, MissingColumnError, SourceFormatError,
+                               TruncatedFileError, UnparseableValueError)
+
+
+def _entry(source_id: str = "usgs-mcs-2026"):
+    return load_registry()[source_id]
 
 
 @pytest.fixture(scope="module")
 def release():
-    return mcs.read_mcs2026_release()
+    return mcs.read_long_release(_entry())
 
 
 def _value(df, **where):
@@ -58,14 +64,14 @@ class TestReadMcs2026Release:
         assert set(ree["basis"]) == {"rare-earth-oxide (REO) equivalent"}
 
     def test_world_observations_keep_mass_units_only(self, release):
-        world = mcs.mcs2026_world_observations(release)
+        world = mcs.long_world_observations(release)
         assert set(world["unit_original"]) <= {"metric tons", "thousand metric tons",
                                                "million metric tons", "kilograms",
                                                "thousand metric dry tons", "tons"}
         assert {"Rare earths", "Gallium", "Graphite (natural)"} <= set(world["commodity"])
 
     def test_prices_cover_light_and_heavy_chapters(self, release):
-        prices = mcs.mcs2026_rare_earth_prices(release)
+        prices = mcs.long_rare_earth_prices(release)
         assert set(prices["element"]) >= {"La", "Ce", "Pr", "Nd", "NdPr", "Dy", "Tb", "Lu"}
         nd = prices[(prices["element"] == "Nd")].set_index("year")["price_usd_per_kg"]
         assert nd.to_dict() == {2021: 98, 2022: 134, 2023: 78, 2024: 56, 2025: 73}
@@ -76,20 +82,20 @@ class TestReadMcs2026Release:
         path = scratch_copy("usgs-mcs-2026", "MCS2026_Commodities_Data.csv")
         path.write_bytes(path.read_bytes().decode("cp1252").encode("utf-8"))
         with pytest.raises(EncodingError, match="cp1252"):
-            mcs.read_mcs2026_release(path)
+            mcs.read_long_release(_entry(), path)
 
     def test_truncated_file_is_refused(self, scratch_copy):
         path = scratch_copy("usgs-mcs-2026", "MCS2026_Commodities_Data.csv")
         data = path.read_bytes()
         path.write_bytes(data[: len(data) // 2])
         with pytest.raises(TruncatedFileError):
-            mcs.read_mcs2026_release(path)
+            mcs.read_long_release(_entry(), path)
 
     def test_renamed_column_is_named_in_the_error(self, scratch_copy):
         path = scratch_copy("usgs-mcs-2026", "MCS2026_Commodities_Data.csv")
         path.write_bytes(path.read_bytes().replace(b",Statistics_detail,", b",Detail,", 1))
         with pytest.raises(MissingColumnError, match="Statistics_detail"):
-            mcs.read_mcs2026_release(path)
+            mcs.read_long_release(_entry(), path)
 
 
 
@@ -127,19 +133,25 @@ class TestReadMcs2025World:
 
 
 class TestReadMcs2024World:
+    """The MCS 2024 rare-earth world file, read by the data-release reader."""
+
     def test_spreadsheet_debris_is_dropped(self):
-        df = mcs.read_mcs2024_world()
+        source = _entry("usgs-mcs-2024-data-release")
+        from reelib.sources.fetch import source_path
+        path = source_path(source.id, "world/mcs2024-raree_world.csv")
+        df = mcs_release.read_world_file(path, source, "world/mcs2024-raree_world.csv")
         assert df["country"].nunique() == 16  # 15 countries + world total
         assert _value(df, country="China", year=2023, statistic="production")["value"] == 240000
         assert _value(df, country="World total", year=2023,
                       statistic="production")["value"] == 350000
         assert _value(df, country="Vietnam", statistic="reserves")["value"] == 22e6
 
-    def test_missing_column_is_named(self, scratch_copy):
-        path = scratch_copy("usgs-mcs-2024", "mcs2024-raree_world.csv")
-        path.write_bytes(path.read_bytes().replace(b"Reserves_t", b"Reserves", 1))
-        with pytest.raises(MissingColumnError, match="Reserves_t"):
-            mcs.read_mcs2024_world(path)
+    def test_an_unknown_field_is_named(self, scratch_copy):
+        path = scratch_copy("usgs-mcs-2024-data-release", "world/mcs2024-raree_world.csv")
+        path.write_bytes(path.read_bytes().replace(b"Reserves_t", b"Reserve_tonnes", 1))
+        with pytest.raises(SourceFormatError, match="Reserve_tonnes"):
+            mcs_release.read_world_file(path, _entry("usgs-mcs-2024-data-release"),
+                                        "world/mcs2024-raree_world.csv")
 
 
 

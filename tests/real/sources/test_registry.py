@@ -13,7 +13,9 @@ from reelib.sources.registry import load_registry
 class TestLoadRegistry:
     def test_every_source_in_provenance_used_by_the_project_is_registered(self):
         registry = load_registry()
-        assert {"usgs-mcs-2026", "usgs-mcs-2025", "usgs-mcs-2024", "usgs-myb-2022-rare-earths",
+        assert {"usgs-mcs-2026", "usgs-mcs-2025", "usgs-mcs-2024-data-release",
+                "usgs-mcs-2023-data-release", "usgs-mcs-2022-data-release-selected",
+                "usgs-myb-2022-rare-earths",
                 "usgs-ds140-rare-earths-2020",
                 "usgs-mcs-2016-2019-2021-rare-earths-prices-transcribed",
                 "un-comtrade-china-imports-hs2846", "usitc-dataweb-us-trade-1993-2026",
@@ -52,6 +54,46 @@ def test_fetch_sources_from_the_real_mirror_verifies_every_registered_file(tmp_p
         pytest.skip("no mirror beside the checkout")
     paths = fetch_sources(mirror=mirror, raw_dir=tmp_path, allow_download=False)
     registry = load_registry()
-    assert len(paths) == sum(len(s.files) for s in registry.values())
+    listed = {sid: len((mirror / sid / s.checksums).read_text().splitlines())
+              for sid, s in registry.items() if s.checksums}
+    assert len(paths) == sum(len(s.files) for s in registry.values()) + sum(listed.values())
     assert all(Path(p).is_file() for p in paths)
+
+
+def test_a_pinned_folder_with_a_changed_file_is_refused(tmp_path):
+    """A folder pinned by its SHA256SUMS: a changed listed file is refused like a file,
+    and nothing appears under its final name."""
+    import shutil
+
+    from reelib.exceptions import HashMismatchError
+
+    mirror = config.mirror_dir()
+    if mirror is None:
+        pytest.skip("no mirror beside the checkout")
+    sid = "usgs-mcs-2022-data-release-selected"
+    copy = tmp_path / "mirror"
+    shutil.copytree(mirror / sid, copy / sid)
+    victim = copy / sid / "mcs2022-raree_world.csv"
+    victim.write_bytes(victim.read_bytes().replace(b"43000", b"44000", 1))
+    raw = tmp_path / "raw"
+    with pytest.raises(HashMismatchError, match="mcs2022-raree_world.csv"):
+        fetch_sources([sid], mirror=copy, raw_dir=raw, allow_download=False)
+    assert not (raw / sid / "mcs2022-raree_world.csv").exists()
+
+
+def test_a_damaged_checksums_file_is_refused(tmp_path):
+    import shutil
+
+    from reelib.exceptions import HashMismatchError
+
+    mirror = config.mirror_dir()
+    if mirror is None:
+        pytest.skip("no mirror beside the checkout")
+    sid = "usgs-mcs-2022-data-release-selected"
+    copy = tmp_path / "mirror"
+    shutil.copytree(mirror / sid, copy / sid)
+    sums = copy / sid / "SHA256SUMS"
+    sums.write_text(sums.read_text().replace("mcs2022-raree_world.csv", "../../etc/passwd"))
+    with pytest.raises(HashMismatchError, match="SHA256SUMS"):
+        fetch_sources([sid], mirror=copy, raw_dir=tmp_path / "raw", allow_download=False)
 

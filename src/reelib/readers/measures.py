@@ -1,0 +1,92 @@
+"""What USGS's printed text means: the reviewed mappings kept as data beside the
+reference tables (``reelib/reference/``):
+
+* ``usgs_measures.csv``: (format, commodity, statistic, printed text) -> canonical
+  ``measure`` and ``form``, an optional ``unit`` override and a ``note`` with the reason;
+  a blank measure means "not read" and the note says why;
+* ``usgs_commodity_codes.csv``: the data release's file code -> commodity name (as the
+  MCS 2026 release names the chapter);
+* ``usgs_field_units.csv``: the unit token of a field name -> the unit in words (which
+  ``readers.shapes.TONNES_PER_UNIT`` converts, or leaves out when not a mass).
+
+The rule for a country's figure is written once, here: a country's figure for a
+commodity, measure and year is its one row mapped to that measure, whatever form the
+publisher prints it in (crude, beneficiated, processed, ...); the form travels with the
+row. Two rows of one country mapped to one measure and year are an error
+(``processed.tables``' duplicate check), never summed or dropped silently.
+"""
+
+from __future__ import annotations
+
+import csv
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from reelib import config
+from reelib.exceptions import UnmappedTextError
+
+MEASURES_FILE = config.REFERENCE_DIR / "usgs_measures.csv"
+CODES_FILE = config.REFERENCE_DIR / "usgs_commodity_codes.csv"
+UNITS_FILE = config.REFERENCE_DIR / "usgs_field_units.csv"
+
+
+def _rel(path: Path) -> str:
+    return str(path.relative_to(config.PROJECT_ROOT))
+
+
+@lru_cache(maxsize=1)
+def measure_table() -> dict[tuple[str, str, str, str], dict[str, str]]:
+    """``{(format, commodity, statistic, printed): row}`` of the measures mapping."""
+    with MEASURES_FILE.open(encoding="utf-8", newline="") as fh:
+        return {(r["format"], r["commodity"], r["statistic"], r["printed"]): r
+                for r in csv.DictReader(fh)}
+
+
+@lru_cache(maxsize=1)
+def _codes() -> dict[str, str]:
+    with CODES_FILE.open(encoding="utf-8", newline="") as fh:
+        return {r["code"]: r["commodity"] for r in csv.DictReader(fh)}
+
+
+@lru_cache(maxsize=1)
+def _units() -> dict[str, str]:
+    with UNITS_FILE.open(encoding="utf-8", newline="") as fh:
+        return {r["token"]: r["unit_original"] for r in csv.DictReader(fh)}
+
+
+def commodity_of_code(code: str, *, file: str | Path) -> str:
+    """The commodity a data-release file code names ('raree' -> 'Rare earths')."""
+    if code not in _codes():
+        raise UnmappedTextError(file, f"commodity code {code!r}", value=code,
+                                mapping=_rel(CODES_FILE), line=f"{code},<Commodity name>,")
+    return _codes()[code]
+
+
+def unit_of_token(token: str, *, file: str | Path, field: str) -> str:
+    """The unit a field name's token stands for ('kt' -> 'thousand metric tons')."""
+    if token not in _units():
+        raise UnmappedTextError(file, f"unit token {token!r}", column=field, value=token,
+                                mapping=_rel(UNITS_FILE), line=f"{token},<unit in words>,")
+    return _units()[token]
+
+
+def map_measures(df: pd.DataFrame, fmt: str, *, file: str | Path | pd.Series,
+                 printed: str = "printed") -> pd.DataFrame:
+    """``df`` with ``measure``, ``form`` and ``unit_override`` from the mapping, keyed by
+    (``fmt``, ``commodity``, ``statistic``, ``df[printed]``); rows the mapping marks "not
+    read" are dropped. An unmapped text raises ``UnmappedTextError`` with the line to add."""
+    table = measure_table()
+    keys = list(zip([fmt] * len(df), df["commodity"], df["statistic"], df[printed]))
+    files = file if isinstance(file, pd.Series) else pd.Series([file] * len(df))
+    for key, row, where in zip(keys, df.itertuples(), files):
+        if key not in table:
+            raise UnmappedTextError(
+                where, f"{key[2]} text {key[3]!r} of {key[1]}", row=getattr(row, "source_row", None),
+                column=getattr(row, "field", printed), value=key[3], mapping=_rel(MEASURES_FILE),
+                line=f'{fmt},{key[1]},{key[2]},"{key[3]}",<measure>,<form>,,<why>')
+    hits = [table[k] for k in keys]
+    out = df.assign(measure=[h["measure"] for h in hits], form=[h["form"] for h in hits],
+                    unit_override=[h["unit"] for h in hits])
+    return out[out["measure"] != ""].reset_index(drop=True)

@@ -1,0 +1,188 @@
+"""Reader for the USGS Mineral Commodity Summaries data releases, one file per commodity
+(registry ``format: usgs-mcs-data-release``; MCS 2022, 2023 and 2024 so far).
+
+Each ``world/mcsYYYY-<code>_world.csv`` holds one row per country and printed measure.
+Nothing in the file is trusted by position or by edition:
+
+* the **commodity** comes from the file's code through ``reference/usgs_commodity_codes.csv``;
+* the **statistic, unit, year and estimate mark** come from each field name
+  (``Prod_kt_est_2022``, ``Reserves_kt``, ``Prod_Sponge_t_Est_2023``): the unit token goes
+  through ``reference/usgs_field_units.csv`` (USGS changed units in field names after
+  release, so the field, not the edition, gives the unit); ``Cap_`` (capacity) fields are
+  not read;
+* the **measure and form** come from the printed ``Type`` text through the reviewed
+  mapping ``reference/usgs_measures.csv`` (the same mapping the long-format reader uses);
+  a blank, ``NA`` or ``XX`` Type continues the measure of the row above, as the printed
+  table does; a row's unit may be overridden there, with the reason;
+* **country cells** go through ``reference.countries.split_country_label``: footnote
+  digits, a glued ``e`` and a bracketed form become flags, never part of the name.
+
+An unmapped commodity code, unit token or Type stops the clean with
+``UnmappedTextError`` naming the file, row, field and the line to add.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from reelib.exceptions import SourceFormatError
+from reelib.readers.decode import read_csv_text, read_text, require_columns
+from reelib.readers.measures import (commodity_of_code, map_measures, measure_table,
+                                     unit_of_token)
+from reelib.readers.shapes import OBSERVATIONS, TONNES_PER_UNIT, shaped
+from reelib.readers.values import parse_value
+from reelib.reference.countries import split_country_label
+from reelib.sources.fetch import source_files
+from reelib.sources.registry import Source
+
+FORMAT = "usgs-mcs-data-release"
+_FILE_RE = re.compile(r"(?:^|/)mcs(?P<edition>\d{4})-(?P<code>[a-z-]+)_world\.csv$", re.IGNORECASE)
+_FIELD_RE = re.compile(r"^(?P<stat>Prod|Reserves|Cap)(?:_(?P<qual>.+?))??_(?P<unit>[A-Za-z0-9]+?)"
+                       r"(?:_(?P<est>[Ee]st))?(?:_(?P<year>\d{4}))?$")
+_STATISTIC = {"Prod": "production", "Reserves": "reserves"}  # Cap: capacity, not read
+_NO_TYPE = {"", "NA", "XX"}
+_ESTIMATE_PREFIX = re.compile(r"^e(?=\d)")
+
+
+def parse_field(name: str) -> dict | None:
+    """The statistic, qualifier, unit token, estimate mark and year of a value field, or
+    None for a field that holds no values (Source, Country, Type, notes, empty).
+
+    >>> parse_field("Prod_kt_est_2022")
+    {'stat': 'Prod', 'qual': None, 'unit': 'kt', 'est': 'est', 'year': '2022'}
+    >>> parse_field("Reserves_ore_K2O_equiv_kt")["qual"]
+    'ore_K2O_equiv'
+    """
+    if name.endswith(("notes", "note")) or name in ("Source", "Country", "Type"):
+        return None
+    m = _FIELD_RE.match(name.strip())
+    return m.groupdict() if m else None
+
+
+def _world_rows(path: Path, file_name: str) -> list[dict]:
+    """The value cells of one ``_world.csv``, one dict per cell, before mapping."""
+    m = _FILE_RE.search(file_name)
+    if not m:
+        raise SourceFormatError(path, "file name is not mcsYYYY-<code>_world.csv",
+                                value=file_name)
+    commodity = commodity_of_code(m.group("code").lower(), file=path)
+    raw = read_csv_text(read_text(path, "utf-8-sig"), path)
+    raw = raw.loc[:, [c for c in raw.columns if c.strip() and not c.startswith("Unnamed")]]
+    require_columns(raw, ["Country"], path)
+    # the measure text sits in 'Type'; one MCS 2024 file prints a Type value as its header
+    type_col = "Type" if "Type" in raw.columns else raw.columns[2]
+    if parse_field(type_col) is not None:
+        raise SourceFormatError(path, "no measure column (Type) before the value fields",
+                                column=type_col, fix="check the file's layout")
+    fields = {c: parse_field(c) for c in raw.columns}
+    unknown = [c for c, f in fields.items()
+               if f is None and c not in ("Source", "Country", type_col)
+               and not c.lower().endswith(("notes", "note"))]
+    if unknown:
+        raise SourceFormatError(path, "unrecognised field name", column=unknown[0],
+                                value=unknown[0], fix="a value field reads "
+                                "Prod|Reserves|Cap[_qualifier]_<unit>[_est][_YYYY]")
+    value_fields = {c: f for c, f in fields.items() if f and f["stat"] in _STATISTIC}
+    year_of_reserves = int(m.group("edition")) - 1  # MCS YYYY reports reserves at YYYY-1
+    rows, measure_text = [], ""
+    for i, r in enumerate(raw.to_dict("records")):
+        country_cell = str(r["Country"]).strip()
+        if not country_cell:
+            continue
+        printed = str(r[type_col]).strip()
+        measure_text = measure_text if printed in _NO_TYPE else printed
+        name, name_est, footnotes, country_form = split_country_label(country_cell)
+        name = re.sub(r"\s*\(rounded\)$", "", name)  # 'World total (rounded)': a flag
+        for col, f in value_fields.items():
+            cell = str(r[col]).strip()
+            statistic = _STATISTIC[f["stat"]]
+            if statistic == "reserves" and cell == "":
+                continue  # a file with no reserves for this row
+            est_prefix = bool(_ESTIMATE_PREFIX.match(cell))
+            p = parse_value(_ESTIMATE_PREFIX.sub("", cell), file=path, row=int(i) + 2,
+                            column=col)
+            notes = str(r.get("Reserves_notes" if statistic == "reserves" else
+                              ("Prod_notes" if "Prod_notes" in raw.columns else "Prod_note"),
+                              "") or "").strip()
+            rows.append(dict(
+                source_row=int(i) + 2, statistic=statistic,
+                printed=measure_text if statistic == "production" else
+                _reserves_text(commodity, measure_text, f["qual"] or ""),
+                field=col, unit_token=f["unit"], country=name, country_form=country_form,
+                year=int(f["year"]) if f["year"] else year_of_reserves,
+                value=p.value, value_low=p.low, value_high=p.high, qualifier=p.qualifier,
+                value_raw=cell, is_estimate=bool(f["est"]) or name_est or est_prefix,
+                notes="; ".join([notes] + [f"footnote {x}" for x in footnotes]).strip("; "),
+                is_rounded="rounded" in country_cell.lower(), commodity=commodity,
+                file=file_name, path=str(path)))
+    return rows
+
+
+def _observations(rows: list[dict], source: Source) -> pd.DataFrame:
+    """Cells of a release's world files as observations: mapped, one reserves cell per
+    country, mass units only."""
+    if not rows:
+        return shaped(pd.DataFrame(columns=list(OBSERVATIONS)), OBSERVATIONS)
+    df = pd.DataFrame(rows).assign(source_id=source.id, edition=source.edition)
+    df = map_measures(df, FORMAT, file=df["path"])
+    path = df["path"]
+    df["unit_original"] = [unit or unit_of_token(tok, file=where, field=fld)
+                           for unit, tok, fld, where in zip(df["unit_override"], df["unit_token"],
+                                                            df["field"], path)]
+    df["form"] = [", ".join(x for x in (a, b) if x) for a, b in zip(df["form"],
+                                                                      df["country_form"])]
+    df = _one_reserves_cell(df)
+    # carats and cubic metres are not masses: left out of the tonnage tables, as the
+    # long-format reader does
+    df = df[df["unit_original"].isin(list(TONNES_PER_UNIT))]
+    return shaped(df.assign(is_reported=False, is_revised=False, correction_id=""),
+                  OBSERVATIONS)
+
+
+def read_world_file(path: Path, source: Source, file_name: str) -> pd.DataFrame:
+    """One ``_world.csv`` as observations (production by year, reserves), every value
+    field of every row, mapped by meaning."""
+    return _observations(_world_rows(path, file_name), source)
+
+
+def _reserves_text(commodity: str, measure_text: str, qualifier: str) -> str:
+    """The mapping key of a reserves cell: the row's Type where the mapping lists it for
+    reserves (iron ore prints crude-ore reserves on the usable-ore row and iron-content
+    reserves on the iron-content row), else the field's qualifier ('' or 'ore')."""
+    typed = (FORMAT, commodity, "reserves", measure_text)
+    return measure_text if typed in measure_table() else qualifier
+
+
+def _one_reserves_cell(df: pd.DataFrame) -> pd.DataFrame:
+    """Reserves are printed on every row of a country (one row per product or form): the
+    country's reserves are its one cell. An ``XX`` or ``NA`` cell beside a real one
+    and a repeat of the same printed value collapse into it; two different values stay,
+    and the table's key check stops the clean on them."""
+    res = df["statistic"] == "reserves"
+    r = df[res]
+    key = ["commodity", "measure", "country", "year"]
+    missing = r["qualifier"].isin(["not_applicable", "not_available"])
+    has_real = (~missing).groupby([r[k] for k in key]).transform("any")
+    r = r[~(missing & has_real)]
+    r = r.drop_duplicates([*key, "value_raw"])
+    return pd.concat([df[~res], r]).sort_values(["source_row", "field"],
+                                                kind="mergesort").reset_index(drop=True)
+
+
+def read_release(source: Source) -> pd.DataFrame:
+    """Every world file of a data release, as observations."""
+    paths = source_files(source.id, "*_world.csv")
+    if not paths:
+        raise SourceFormatError(source.id, "no *_world.csv files in the release",
+                                fix="check the entry's SHA256SUMS")
+    rows = [cell for p in paths for cell in _world_rows(p, _relative(p, source.id))]
+    return _observations(rows, source)
+
+
+def _relative(path: Path, source_id: str) -> str:
+    """The path of a raw file below its source folder ('world/x.csv')."""
+    parts = path.parts
+    return "/".join(parts[len(parts) - 1 - parts[::-1].index(source_id) + 1:])
