@@ -29,14 +29,16 @@ def coverage_table(production: pd.DataFrame, commodity: str = "Rare earths") -> 
 
 
 def coverage_grid(production: pd.DataFrame, commodity: str = "Rare earths",
-                  years: tuple[int, int] = (2018, 2025)) -> pd.DataFrame:
+                  years: tuple[int, int] = (2018, 0)) -> pd.DataFrame:
     """Country x year table: how many editions report a number for that country-year.
 
     Rows are countries (named producers, then 'Other countries' and 'World'), columns
-    years; 0 means no edition gives a value.
+    years; 0 means no edition gives a value. An end year of 0 is the newest year of the
+    commodity in the data.
     """
-    rows = production[(production["commodity"] == commodity)
-                      & production["year"].between(*years) & production["production_t"].notna()]
+    mine = production[production["commodity"] == commodity]
+    years = (years[0], years[1] or int(mine["year"].max()))
+    rows = mine[mine["year"].between(*years) & mine["production_t"].notna()]
     label = rows["country_iso3"].map({"WLD": "World", "XOT": "Other countries"}).fillna(
         rows["country"])
     grid = (rows.assign(label=label).groupby(["label", "year"])["edition"].nunique()

@@ -24,7 +24,7 @@ from reelib.readers.shapes import (OBSERVATIONS, PRICES, SALIENT, TONNES_PER_UNI
 from reelib.exceptions import (RegistryError, SourceFormatError, TruncatedFileError,
                                UnparseableValueError)
 from reelib.readers.decode import read_csv_text, read_text, require_columns
-from reelib.readers.measures import map_measures
+from reelib.readers.measures import correct_units, map_measures
 from reelib.readers.values import parse_value
 from reelib.reference.corrections import apply_corrections
 from reelib.sources.fetch import source_path
@@ -150,7 +150,7 @@ def long_world_observations(release: pd.DataFrame) -> pd.DataFrame:
     # the printed measure ('Mine production: processed') -> measure and form, by meaning
     mapped = map_measures(mass.rename(columns={"measure": "printed"}), LONG_FORMAT,
                           file=str(mass["file"].iloc[0]) if len(mass) else "<release>")
-    return shaped(mapped, OBSERVATIONS)
+    return shaped(correct_units(mapped), OBSERVATIONS)
 
 
 _FOOTNOTE_RE = re.compile(r"^fn(\d+)(?::\s*(.*))?$")

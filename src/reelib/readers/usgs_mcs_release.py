@@ -13,7 +13,8 @@ Nothing in the file is trusted by position or by edition:
 * the **measure and form** come from the printed ``Type`` text through the reviewed
   mapping ``reference/usgs_measures.csv`` (the same mapping the long-format reader uses);
   a blank, ``NA`` or ``XX`` Type continues the measure of the row above, as the printed
-  table does; a row's unit may be overridden there, with the reason;
+  table does; a field whose printed unit is wrong is corrected from
+  ``reference/usgs_unit_corrections.csv``, with the evidence;
 * **country cells** go through ``reference.countries.split_country_label``: footnote
   digits, a glued ``e`` and a bracketed form become flags, never part of the name.
 
@@ -30,8 +31,8 @@ import pandas as pd
 
 from reelib.exceptions import SourceFormatError
 from reelib.readers.decode import read_csv_text, read_text, require_columns
-from reelib.readers.measures import (commodity_of_code, map_measures, measure_table,
-                                     unit_of_token)
+from reelib.readers.measures import (commodity_of_code, correct_units, map_measures,
+                                     measure_table, unit_of_token)
 from reelib.readers.shapes import OBSERVATIONS, TONNES_PER_UNIT, shaped
 from reelib.readers.values import parse_value
 from reelib.reference.countries import split_country_label
@@ -129,17 +130,16 @@ def _observations(rows: list[dict], source: Source) -> pd.DataFrame:
     df = pd.DataFrame(rows).assign(source_id=source.id, edition=source.edition)
     df = map_measures(df, FORMAT, file=df["path"])
     path = df["path"]
-    df["unit_original"] = [unit or unit_of_token(tok, file=where, field=fld)
-                           for unit, tok, fld, where in zip(df["unit_override"], df["unit_token"],
-                                                            df["field"], path)]
+    df["unit_original"] = [unit_of_token(tok, file=where, field=fld)
+                           for tok, fld, where in zip(df["unit_token"], df["field"], path)]
+    df = correct_units(df)
     df["form"] = [", ".join(x for x in (a, b) if x) for a, b in zip(df["form"],
                                                                       df["country_form"])]
     df = _one_reserves_cell(df)
     # carats and cubic metres are not masses: left out of the tonnage tables, as the
     # long-format reader does
     df = df[df["unit_original"].isin(list(TONNES_PER_UNIT))]
-    return shaped(df.assign(is_reported=False, is_revised=False, correction_id=""),
-                  OBSERVATIONS)
+    return shaped(df.assign(is_reported=False, is_revised=False), OBSERVATIONS)
 
 
 def read_world_file(path: Path, source: Source, file_name: str) -> pd.DataFrame:

@@ -10,17 +10,31 @@ def production(processed):
     return p[p["source_id"].str.startswith("usgs-mcs")]
 
 
-def test_no_unit_trap_between_editions(production):
-    """The same country-year in two editions never differs by a factor of three or more
-    in the median of a commodity: that is a unit change in a field name, not a revision."""
-    p = production[(production["entity"] == "country") & (production["production_t"] > 0)]
-    key = ["commodity", "measure", "country_iso3", "year"]
-    pairs = p.merge(p, on=key)
+@pytest.mark.parametrize("table, value, key", [
+    ("production", "production_t", ["commodity", "measure", "country_iso3", "year"]),
+    ("reserves", "reserves_t", ["commodity", "measure", "country_iso3"]),
+])
+def test_no_unit_trap_between_editions(processed, table, value, key):
+    """The same country (and year) in two editions never differs by a factor of three or
+    more in the median of a commodity: that is a wrong unit in a field name (MCS 2023
+    chromium, rhenium, vanadium; MCS 2024 selenium, talc; MCS 2026 vanadium), corrected in
+    reference/usgs_unit_corrections.csv, not a revision."""
+    t = processed(table)
+    t = t[t["source_id"].str.startswith("usgs-mcs") & (t["entity"] == "country")
+          & (t[value] > 0)]
+    pairs = t.merge(t, on=key)
     pairs = pairs[pairs["edition_x"] < pairs["edition_y"]]
-    ratio = (pairs["production_t_y"] / pairs["production_t_x"]).groupby(
+    ratio = (pairs[f"{value}_y"] / pairs[f"{value}_x"]).groupby(
         [pairs["commodity"], pairs["measure"], pairs["edition_x"], pairs["edition_y"]]).median()
     assert len(ratio) > 100
     assert ratio.between(1 / 3, 3).all(), ratio[~ratio.between(1 / 3, 3)]
+
+
+def test_unit_corrections_are_flagged(processed):
+    r = processed("reserves")
+    v = r[(r["commodity"] == "Vanadium") & (r["edition"] == "MCS 2026")
+          & (r["country_iso3"] == "USA")].iloc[0]
+    assert v["reserves_t"] == 50_000 and v["correction_id"].startswith("unit:")
 
 
 @pytest.mark.parametrize("commodity, measure, country", [
