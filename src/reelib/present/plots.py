@@ -341,7 +341,8 @@ def plot_amounts(frames: dict[str, pd.DataFrame], column: str, *, title: str, ca
 
 
 VERDICT_COLORS = {"supported": "#2ca02c", "partly supported": "#e69f00",
-                  "not supported (proxy)": "#56b4e9", "contradicted": "#c8102e", "not comparable": "#7f7f7f",
+                  "not supported (proxy)": "#56b4e9", "contradicted": "#c8102e",
+                  "not comparable": "#7f7f7f",
                   "not testable": "#bdbdbd"}
 
 

@@ -240,7 +240,8 @@ def newest_full_edition(production: pd.DataFrame) -> str:
     ...     "commodity": ["Rare earths", "Rare earths", "Tin", "Tin"]}))
     'MCS 2027'
     """
-    per = production.groupby(["edition", "edition_published"], observed=True)["commodity"].nunique()
+    per = production.groupby(["edition", "edition_published"],
+                             observed=True)["commodity"].nunique()
     if per.empty:
         raise SelectionError("no edition gives production by commodity")
     full = per[per >= FULL_EDITION_SHARE * per.max()].reset_index()

@@ -43,6 +43,19 @@ def _report_entry(spec, result, reports_dir: Path) -> dict:
     }
 
 
+def sources_read(reports_dir: Path) -> set[str]:
+    """The source ids the reports in ``reports_dir`` read (their ``sources.json``): the
+    index cites what the build read, not everything registered."""
+    read: set[str] = set()
+    for path in sorted(reports_dir.glob(f"*/{layout.SOURCES}")):
+        try:
+            ids = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue  # a damaged file: that report's page says so; the index lists the rest
+        read.update(str(i) for i in ids if isinstance(i, str))
+    return read
+
+
 def write_index(reports_dir: Path, specs: list, results: list,
                 stamp: dict[str, str] | None = None) -> Path:
     """Render ``index.html`` for the reports in reports-file order."""
@@ -57,11 +70,12 @@ def write_index(reports_dir: Path, specs: list, results: list,
         if e["group"]:
             groups.setdefault(e["group"], []).append(e)
     entries = [e for e in entries if not e["group"]]
+    read = sources_read(reports_dir)
     sources = [{"id": s.id, "kind": s.kind, "publisher": s.publisher, "title": s.title,
                 "edition": s.edition, "licence": s.licence,
                 "link": s.link,
                 "files": [{"name": f.name, "sha256": f.sha256} for f in s.files]}
-               for s in load_registry().values()]
+               for s in load_registry().values() if s.id in read]
     stamp = stamp or build_stamp()
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES_DIR), autoescape=True)
     html = env.get_template("index.html").render(

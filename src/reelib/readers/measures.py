@@ -87,7 +87,8 @@ def map_measures(df: pd.DataFrame, fmt: str, *, file: str | Path | pd.Series,
     for key, row, where in zip(keys, df.itertuples(), files):
         if key not in table:
             raise UnmappedTextError(
-                where, f"{key[2]} text {key[3]!r} of {key[1]}", row=getattr(row, "source_row", None),
+                where, f"{key[2]} text {key[3]!r} of {key[1]}",
+                row=getattr(row, "source_row", None),
                 column=getattr(row, "field", printed), value=key[3], mapping=_rel(MEASURES_FILE),
                 line=f'{fmt},{key[1]},{key[2]},"{key[3]}",<measure>,<form>,,<why>')
     hits = [table[k] for k in keys]

@@ -46,8 +46,8 @@ _CODES = {
     "s": "less_than_half", "Less than ½ unit.": "less_than_half",
 }
 _INCLUDED_RE = re.compile(r"^included (?:in|with)\b.*$", re.IGNORECASE)
-_QUALITATIVE_RE = re.compile(r"^(?:categorized as )?\"?(large|small|moderate|very small|moderate to "
-                             r"large|variable\b.*)\"?$",
+_QUALITATIVE_RE = re.compile(r"^(?:categorized as )?\"?(large|small|moderate|very small|"
+                             r"moderate to large|variable\b.*)\"?$",
                              re.IGNORECASE)
 
 
