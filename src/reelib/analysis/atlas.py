@@ -14,8 +14,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from reelib.analysis import shares
+from reelib.analysis import editions, shares
 from reelib.analysis.concentration import hhi_band
+from reelib.exceptions import SelectionError
 from reelib.reference.events import export_controls
 
 
@@ -83,12 +84,51 @@ class _Split(dict):
         return self.empty
 
 
+#: the first year of the trend the atlas shows (the first year the MCS 2022 release gives)
+TREND_FROM = 2020
+
+
+def _trend(history: pd.DataFrame, commodity: str, measure: str,
+           year: int) -> tuple[int | None, float | None]:
+    """(first year, China's share then) over the newest edition of each year from
+    ``TREND_FROM``: the start of the trend the atlas compares the edition's year with."""
+    try:
+        series = shares.select_series(history, commodity, measure=measure, vintage="latest",
+                                      years=(TREND_FROM, year))
+    except SelectionError:
+        return None, None
+    first = int(series["year"].min())
+    if first >= year:
+        return None, None
+    rows = shares.compute_shares(series[series["year"] == first])
+    china = rows.loc[rows["country_iso3"] == "CHN", "share_pct"]
+    return first, (float(china.iloc[0]) if len(china) else 0.0)
+
+
+def _revised(revisions: pd.DataFrame, commodity: str, measure: str) -> tuple[int | None, str]:
+    """(country-years revised, 'old -> new') for the newest pair of editions that give the
+    measure for a common year: a revision exists only where two editions print the same
+    year (MCS 2026 prints 2024-2025; for most commodities the edition before it here is
+    MCS 2024, with 2022-2023, because MCS 2025 is mirrored for rare earths only)."""
+    r, pair = editions.newest_pair(revisions, commodity, measure)
+    if not pair:
+        return None, ""
+    return int((r["change_kind"] != "unchanged").sum()), pair
+
+
 def atlas_table(production: pd.DataFrame, reserves: pd.DataFrame, indicators: pd.DataFrame,
-                events: pd.DataFrame, pairs: list[dict], edition: str) -> pd.DataFrame:
-    """One row per commodity and measure in ``pairs`` (see the module doc)."""
+                events: pd.DataFrame, pairs: list[dict], edition: str,
+                revisions: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per commodity and measure in ``pairs`` (see the module doc), with the trend
+    since ``TREND_FROM`` (China's share in the first year the editions give, newest edition
+    per year) and how many country-years ``edition`` revised (``revisions``' production
+    rows; empty without them)."""
     # split each table by commodity once: filtering the whole tables again for each of
     # ~75 pairs was most of the atlas's time
     production_of = _Split(production[production["edition"] == edition])
+    history_of = _Split(production)
+    revised_of = _Split(revisions[revisions["table"] == "production"]
+                        if revisions is not None else production.iloc[0:0])
     reserves_of = _Split(reserves[reserves["edition"] == edition])
     indicators_of = _Split(indicators, ["commodity", "statistic"])
     rows = []
@@ -104,6 +144,9 @@ def atlas_table(production: pd.DataFrame, reserves: pd.DataFrame, indicators: pd
         nir, nir_qualifier, nir_item = _import_reliance(
             indicators_of[commodity, "Net import reliance"], measure)
         price, price_item, p0, p1 = _price_change(indicators_of[commodity, "Price"], measure)
+        first_year, china_first = _trend(history_of[commodity], commodity, measure, year)
+        revised = (_revised(revised_of[commodity], commodity, measure)
+                   if revisions is not None else (None, ""))
         controls = export_controls(events, commodity)
         effective = controls["in_force"].fillna(controls["date"])
         rows.append({
@@ -123,6 +166,8 @@ def atlas_table(production: pd.DataFrame, reserves: pd.DataFrame, indicators: pd
             "export_control_dates": "; ".join(f"{d:%Y-%m-%d}" for d in effective),
             "export_controls": "; ".join(f"{d:%Y-%m-%d} ({a or e})" for d, a, e in zip(
                 effective, controls["announcement"], controls["event_id"])),
+            "china_share_first_year": first_year, "china_share_first_pct": china_first,
+            "revised_country_years": revised[0], "revised_editions": revised[1],
             "edition": edition, "source_id": str(latest["source_id"].iloc[0]),
         })
     out = pd.DataFrame(rows)
@@ -135,6 +180,8 @@ def atlas_table(production: pd.DataFrame, reserves: pd.DataFrame, indicators: pd
         "hhi_lower": "Float64", "hhi_upper": "Float64",
         "china_reserves_share_pct": "Float64", "us_import_reliance_pct": "Float64",
         "price_change_pct": "Float64", "export_controlled": "bool",
+        "china_share_first_year": "Int64", "china_share_first_pct": "Float64",
+        "revised_country_years": "Int64",
     }).sort_values(["china_share_pct", "commodity"], ascending=[False, True],
                    na_position="last", kind="mergesort").reset_index(drop=True)
 
@@ -148,6 +195,25 @@ def china_share_summary(atlas: pd.DataFrame) -> dict[str, object]:
             "china_over_half": int((atlas["china_share_pct"] > 50).sum()),
             "controlled": int(atlas["export_controlled"].sum()),
             "controlled_china_top": int((top & atlas["export_controlled"]).sum())}
+
+
+#: a change of China's share (percentage points) the trend sentence counts as a rise or fall
+TREND_POINTS = 5.0
+
+
+def trend_summary(atlas: pd.DataFrame) -> dict[str, int]:
+    """Counts for the trend sentence: rows with a trend, China's share up or down by at
+    least ``TREND_POINTS`` points since the first year, the country-years revised by the
+    newest pair of editions with a common year, and the rows revised by the newest
+    edition itself (``newest``)."""
+    t = atlas.dropna(subset=["china_share_first_pct", "china_share_pct"])
+    change = t["china_share_pct"] - t["china_share_first_pct"]
+    return {"n": int(len(t)), "up": int((change >= TREND_POINTS).sum()),
+            "down": int((change <= -TREND_POINTS).sum()),
+            "revised": int(atlas["revised_country_years"].fillna(0).sum()),
+            "revised_rows": int((atlas["revised_country_years"].fillna(0) > 0).sum()),
+            "pairs": atlas["revised_editions"].fillna("").loc[lambda s: s.ne("")]
+                     .value_counts().to_dict()}
 
 
 #: U.S. net import reliance (%) from which a commodity counts as mostly imported
@@ -166,6 +232,8 @@ def exposed(atlas: pd.DataFrame) -> pd.DataFrame:
 
 #: the atlas columns a page shows, in order (the CSV keeps them all)
 DISPLAY = ["commodity", "measure", "year", "world_production_t", "china_share_pct",
+           "china_share_first_year", "china_share_first_pct", "revised_country_years",
+           "revised_editions",
            "top_country", "top_share_pct", "cr3_pct", "hhi_lower", "hhi_upper",
            "china_reserves_share_pct", "us_import_reliance_pct",
            "us_import_reliance_qualifier", "price_change_pct", "export_control_dates"]

@@ -8,6 +8,7 @@ import pandas as pd
 
 from reelib.exceptions import SelectionError
 from reelib.processed.tables import latest_view
+from reelib.sources.registry import edition_dates
 
 
 def coverage_table(production: pd.DataFrame, commodity: str = "Rare earths") -> pd.DataFrame:
@@ -117,4 +118,20 @@ def newest_edition(table: pd.DataFrame, commodity: str | None = None) -> str:
     if rows.empty:
         raise SelectionError(f"no rows for {commodity!r}; nothing to pick an edition from")
     return str(rows.sort_values("edition_published", kind="mergesort")["edition"].iloc[-1])
+
+
+def newest_pair(revisions: pd.DataFrame, commodity: str, measure: str | None = None,
+                table: str = "production") -> tuple[pd.DataFrame, str]:
+    """The revision rows of the newest pair of editions (by publication date) that print a
+    common year of ``commodity`` (and ``measure``), and the pair as 'old -> new' ('' when
+    no two editions overlap). A revision needs two editions printing the same year."""
+    r = revisions[(revisions["table"] == table) & (revisions["commodity"] == commodity)]
+    if measure:
+        r = r[r["measure"] == measure]
+    if r.empty:
+        return r, ""
+    dates = edition_dates()  # order editions by publication, never by their names
+    newest = max(r["edition_new"].unique(), key=lambda e: dates.get(str(e), ""))
+    r = r[r["edition_new"] == newest]
+    return r, f"{r['edition_old'].iloc[0]} -> {newest}"
 
