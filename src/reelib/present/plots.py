@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, PercentFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator, NullFormatter, PercentFormatter
 
 from reelib.analysis.concentration import HHI_HIGHLY_CONCENTRATED
 from reelib.present.claims import plotted_evidence
@@ -38,6 +38,17 @@ def country_color(iso3: str, i: int = 0) -> str:
 def _thousands(ax, axis: str = "y") -> None:
     fmt = FuncFormatter(lambda v, _: f"{v:,.0f}")
     (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(fmt)
+    (ax.yaxis if axis == "y" else ax.xaxis).set_minor_formatter(NullFormatter())
+
+
+def _year_axis(ax) -> None:
+    """Whole years on the x axis (never 2021.5)."""
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0f}"))
+
+
+#: a series spanning more than this ratio (max / min) is drawn on a log scale
+LOG_SCALE_RATIO = 20.0
 
 
 CAPTION_FONTSIZE = 9.5
@@ -158,8 +169,12 @@ def plot_stitched_series(series: pd.DataFrame, overlaps: pd.DataFrame, *, title:
     if len(other):
         ax.scatter(other["year"], other["production_t"], marker="x", color="#555555", s=30,
                    label="other editions (same year)", zorder=3)
-    ax.set_yscale("log")
+    positive = series.loc[series["production_t"] > 0, "production_t"].astype(float)
+    if len(positive) and positive.max() / positive.min() > LOG_SCALE_RATIO:
+        ax.set_yscale("log")  # a century of growth: equal ratios at equal heights
+        ylabel = f"{ylabel} (log scale)"
     _thousands(ax)
+    _year_axis(ax)
     ax.set(title=title, xlabel="", ylabel=ylabel)
     ax.legend(fontsize=8, loc="upper left")
     add_caption(fig, caption)
@@ -183,6 +198,7 @@ def plot_share_lines(frames: dict[str, pd.DataFrame], *, title: str, caption: st
         ax.plot(df["year"], df["share_pct"].astype(float), lw=1.8, label=label, color=color)
     ax.yaxis.set_major_formatter(PercentFormatter(decimals=0))
     ax.set_ylim(0, 100)
+    _year_axis(ax)
     ax.set(title=title, xlabel="", ylabel=ylabel)
     ax.legend(fontsize=9)
     add_caption(fig, caption)
