@@ -130,7 +130,8 @@ def atlas_table(production: pd.DataFrame, reserves: pd.DataFrame, indicators: pd
     revised_of = _Split(revisions[revisions["table"] == "production"]
                         if revisions is not None else production.iloc[0:0])
     reserves_of = _Split(reserves[reserves["edition"] == edition])
-    indicators_of = _Split(indicators, ["commodity", "statistic"])
+    indicators_of = _Split(indicators[indicators["edition"] == edition],
+                           ["commodity", "statistic"])
     rows = []
     for pair in pairs:
         commodity, measure = pair["commodity"], pair["measure"]

@@ -97,3 +97,22 @@ def partner_series(shares: pd.DataFrame, partner_iso3: str) -> pd.DataFrame:
                                                                  "share_pct"]]
     return years.merge(one, on="year", how="left").fillna({"amount": 0.0, "share_pct": 0.0})
 
+
+def import_reliance_by_edition(indicators: pd.DataFrame, commodity: str) -> pd.DataFrame:
+    """U.S. net import reliance of ``commodity`` as each edition prints it: one row per
+    item and year, one column per edition (oldest first), the printed text kept (bounds
+    such as '>50' and 'E', net exporter, stay as printed). Years an edition does not print
+    are empty: never filled from another edition."""
+    rows = indicators[(indicators["commodity"] == commodity)
+                      & (indicators["statistic"] == "Net import reliance")
+                      & indicators["year"].notna()]
+    if rows.empty:
+        raise SelectionError(f"no net import reliance for {commodity!r} in us_indicators")
+    order = (rows.drop_duplicates("edition").sort_values("edition_published")["edition"]
+             .tolist()) if "edition_published" in rows else sorted(rows["edition"].unique())
+    shown = rows.assign(printed=rows["value_raw"].where(~rows["is_estimate"].astype(bool),
+                                                        rows["value_raw"] + " (est.)"))
+    wide = shown.pivot_table(index=["item", "year"], columns="edition", values="printed",
+                             aggfunc="first")
+    return wide.reindex(columns=order).reset_index().rename_axis(columns=None)
+

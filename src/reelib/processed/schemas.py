@@ -74,7 +74,7 @@ KEYS: dict[str, list[str]] = {
                    "year_label"],
     "chain_shares": ["source_id", "stage", "year"],
     # some chapters print two unlabelled rows for one item (mica): the file row is the key
-    "us_indicators": ["source_id", "source_row"],
+    "us_indicators": ["source_id", "file", "source_row", "item"],
     "production_compilers": ["source_id", "commodity", "measure", "year", "compiler",
                              "country_iso3"],
     "revisions": ["table", "commodity", "measure", "series", "country_iso3", "country",

@@ -130,3 +130,19 @@ def correct_units(df: pd.DataFrame, field: str | None = None) -> pd.DataFrame:
         out.loc[mask, "unit_original"] = c["unit"]
         out.loc[mask, "correction_id"] = f"unit: {c['file']} {c['field']}".strip()
     return out
+
+
+NOT_READ_FILE = config.REFERENCE_DIR / "usgs_release_files_not_read.csv"
+
+
+@lru_cache(maxsize=1)
+def _not_read() -> dict[tuple[str, str], str]:
+    with NOT_READ_FILE.open(encoding="utf-8", newline="") as fh:
+        return {(r["source_id"], r["file"]): r["reason"] for r in csv.DictReader(fh)}
+
+
+def files_not_read(source_id: str) -> dict[str, str]:
+    """``{file: reason}`` of a release's files the readers skip on purpose (a publisher
+    error such as a salient file that holds the world table)."""
+    return {f: why for (sid, f), why in _not_read().items() if sid == source_id}
+

@@ -31,9 +31,9 @@ import pandas as pd
 
 from reelib.exceptions import SourceFormatError
 from reelib.readers.decode import read_csv_text, read_text, require_columns
-from reelib.readers.measures import (commodity_of_code, correct_units, map_measures,
-                                     measure_table, unit_of_token)
-from reelib.readers.shapes import OBSERVATIONS, TONNES_PER_UNIT, shaped
+from reelib.readers.measures import (commodity_of_code, correct_units, files_not_read,
+                                     map_measures, measure_table, unit_of_token)
+from reelib.readers.shapes import OBSERVATIONS, SALIENT, TONNES_PER_UNIT, shaped
 from reelib.readers.values import parse_value
 from reelib.reference.countries import split_country_label
 from reelib.sources.fetch import source_files
@@ -186,3 +186,88 @@ def _relative(path: Path, source_id: str) -> str:
     """The path of a raw file below its source folder ('world/x.csv')."""
     parts = path.parts
     return "/".join(parts[len(parts) - 1 - parts[::-1].index(source_id) + 1:])
+
+
+# --- U.S. salient statistics: net import reliance per edition ------------------------
+
+# one MCS 2023 file is named without the dash ('mcs2023tellu_salient.csv')
+_SALIENT_FILE_RE = re.compile(r"(?:^|/)mcs(?P<edition>\d{4})-?(?P<code>[a-z-]+)_salient\.csv$",
+                              re.IGNORECASE)
+_NIR_SUFFIXES = ("_pct", "pct", "_ct", "_t")  # 'NIR_Refinedpct' lacks its underscore
+
+
+def nir_item(field: str) -> str | None:
+    """The item a net-import-reliance field stands for, or None for another field.
+
+    USGS gives net import reliance in percent of apparent consumption whatever the
+    field's suffix (``NIR_Compounds-Metals_t`` holds percentages too).
+
+    >>> nir_item("NIR_pct"), nir_item("NIR_Platinum_pct"), nir_item("Price_LME_ctslb")
+    ('Net import reliance', 'Net import reliance: Platinum', None)
+    """
+    name = field.strip()
+    suffix = next((s for s in _NIR_SUFFIXES if name.endswith(s)), None)
+    if not name.startswith("NIR") or suffix is None:
+        return None
+    qual = name[: -len(suffix)][3:].replace("NIR", "").strip("_")
+    return f"Net import reliance: {qual.replace('_', ' ')}" if qual else "Net import reliance"
+
+
+def _salient_rows(path: Path, file_name: str) -> list[dict]:
+    m = _SALIENT_FILE_RE.search(file_name)
+    if not m:
+        raise SourceFormatError(path, "file name is not mcsYYYY-<code>_salient.csv",
+                                value=file_name)
+    commodity = commodity_of_code(m.group("code").lower(), file=path)
+    raw = read_csv_text(read_text(path, "utf-8-sig"), path)
+    require_columns(raw, ["Year"], path)
+    table = measure_table()  # an item worded as the long format words it, where reviewed
+    fields = {c: table.get((FORMAT, commodity, "net import reliance", c.strip()),
+                           {"measure": nir_item(c)})["measure"]
+              for c in raw.columns if nir_item(c)}
+    years = pd.to_numeric(raw["Year"].str.strip(), errors="coerce")
+    last = years.max()
+    rows = []
+    for i, r in enumerate(raw.to_dict("records")):
+        if pd.isna(years.iloc[i]):
+            continue
+        for col, item in fields.items():
+            cell = str(r[col]).strip()
+            # the column is a percentage: '>50%' prints the unit the field already says
+            p = parse_value(cell.removesuffix("%").strip(), file=path, row=i + 2, column=col)
+            rows.append(dict(
+                source_row=i + 2, file=file_name, chapter=commodity.upper(),
+                statistic="Net import reliance", item=item, country="United States",
+                year=int(years.iloc[i]), year_label=str(r["Year"]).strip(), value=p.value,
+                value_low=p.low, value_high=p.high, qualifier=p.qualifier, value_raw=cell,
+                unit_original="percent",
+                # MCS prints its last year as an estimate ('2023e'); the CSV drops the 'e'
+                is_estimate=bool(years.iloc[i] == last), commodity=commodity,
+                sub_commodity=commodity))
+    return rows
+
+
+def read_release_salient(source: Source) -> pd.DataFrame:
+    """U.S. net import reliance by year from every ``_salient.csv`` of a release, in the
+    salient-statistics columns plus ``commodity`` and ``sub_commodity`` (the shape of
+    ``us_indicators``). Files ``reference/usgs_release_files_not_read.csv`` lists (three
+    MCS 2024 salient files that hold a world table instead) are skipped, with the reason
+    there; two MCS 2023 salient files are published as .xlsx only and are not read."""
+    paths = source_files(source.id, "*_salient.csv")
+    skip = files_not_read(source.id)
+    names = {_relative(p, source.id) for p in paths}
+    missing = sorted(set(skip) - names)
+    if missing:
+        raise SourceFormatError(source.id, "a file listed as not read is not in the release",
+                                value=missing[0], fix="update reference/"
+                                "usgs_release_files_not_read.csv")
+    rows = [cell for p in paths if _relative(p, source.id) not in skip
+            for cell in _salient_rows(p, _relative(p, source.id))]
+    if not rows:
+        return pd.DataFrame()
+    df = pd.DataFrame(rows).assign(source_id=source.id, edition=source.edition,
+                                   correction_id="", notes="")
+    out = shaped(df, SALIENT)
+    return out.assign(commodity=df["commodity"].astype("string").to_numpy(),
+                      sub_commodity=df["sub_commodity"].astype("string").to_numpy())
+

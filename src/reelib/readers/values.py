@@ -44,6 +44,7 @@ _CODES = {
     "—": "zero", "–": "zero", "--": "zero", "-": "zero",
     "NA": "not_available", "W": "withheld", "E": "net_exporter", "XX": "not_applicable",
     "s": "less_than_half", "Less than ½ unit.": "less_than_half",
+    "Less than 1/2 unit.": "less_than_half",
 }
 _INCLUDED_RE = re.compile(r"^included (?:in|with)\b.*$", re.IGNORECASE)
 _QUALITATIVE_RE = re.compile(r"^(?:categorized as )?\"?(large|small|moderate|very small|"

@@ -83,6 +83,22 @@ class TestBadInputLeavesProcessedTablesUntouched:
             clean.clean_all(out_dir)
         assert _digests(out_dir) == before
 
+    def test_a_measure_text_the_mapping_does_not_know(self, out_dir, monkeypatch):
+        """A next edition that words a measure anew stops the clean with the file, row,
+        field and the mapping line to add; nothing in data/processed changes."""
+        from reelib.exceptions import UnmappedTextError
+        from reelib.readers import measures
+
+        table = dict(measures.measure_table())
+        del table[("usgs-mcs-data-release", "Diatomite", "production",
+                   "Mine production, diatomite")]
+        monkeypatch.setattr(measures, "measure_table", lambda: table)
+        before = _digests(out_dir)
+        with pytest.raises(UnmappedTextError, match=r"mcs202[34]-diato_world\.csv.*row 2.*"
+                           r"usgs_measures\.csv: usgs-mcs-data-release,Diatomite,production"):
+            clean.clean_all(out_dir)
+        assert _digests(out_dir) == before
+
     def test_unknown_country(self, out_dir, frames, monkeypatch):
         obs = frames["observations"].copy()
         obs.loc[obs.index[0], "country"] = "Atlantis"
