@@ -175,11 +175,17 @@ def _cmd_params(args: argparse.Namespace) -> None:
         print(f"{p['name']}: {p['type']} = {p['default']}   # {p['help']}")
 
 
-def _positive(text: str) -> float:
-    value = float(text)
-    if value <= 0:
-        raise argparse.ArgumentTypeError("must be a positive number of seconds")
-    return value
+def positive_seconds(text: str) -> float:
+    """``--timeout``: a finite number of seconds above 0 and at most a day."""
+    from reelib.exceptions import RegistryError
+    from reelib.publish.specs import check_timeout
+
+    try:
+        return check_timeout(float(text), "--timeout")
+    except (ValueError, RegistryError) as exc:
+        raise argparse.ArgumentTypeError(
+            f"--timeout must be a number of seconds above 0 and at most a day, got "
+            f"{text!r}") from exc
 
 
 def parser() -> argparse.ArgumentParser:
@@ -208,7 +214,7 @@ def parser() -> argparse.ArgumentParser:
                    help="clean even if data/processed is up to date")
     s.add_argument("--offline", action="store_true", help="use the mirror only, never download")
     s.add_argument("-j", "--jobs", type=int, default=2, help="reports run in parallel")
-    s.add_argument("--timeout", type=_positive, default=None,
+    s.add_argument("--timeout", type=positive_seconds, default=None,
                    help="seconds a report may run, for reports whose entry in reports.yaml "
                         "sets no 'timeout' (default 600)")
     s.add_argument("--engine", choices=("inprocess", "kernel"), default="inprocess",

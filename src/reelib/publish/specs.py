@@ -22,6 +22,34 @@ from reelib import config
 from reelib.exceptions import ParameterError, RegistryError, UnsafePathError
 from reelib.files import yamltext
 from reelib.files.paths import check_name, ensure_inside
+from reelib.present.layout import reserved_names
+
+#: the longest a report may run (seconds): a day; larger, infinite or NaN is a typo
+MAX_TIMEOUT_S = 86_400.0
+#: the longest ad-hoc name; a longer one keeps a digest of every parameter
+MAX_ADHOC_NAME = 120
+
+
+def check_timeout(value: object, where: str) -> float:
+    """``value`` as seconds if it is a finite number in (0, ``MAX_TIMEOUT_S``]; raise
+    ``RegistryError`` naming ``where`` otherwise (inf, NaN, 0, a negative or absurd
+    number, a boolean, text)."""
+    import math
+
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(
+            value) or not 0 < value <= MAX_TIMEOUT_S:
+        raise RegistryError(f"{where}: timeout must be a number of seconds above 0 and at "
+                            f"most {MAX_TIMEOUT_S:,.0f} (a day), got {value!r}")
+    return float(value)
+
+
+def check_not_reserved(name: str, where: str) -> str:
+    """``name`` unless the build keeps a file or folder of that name under ``reports/``."""
+    if name in reserved_names() or name.lower() in {n.lower() for n in reserved_names()}:
+        raise RegistryError(f"{where}: {name!r} is reserved: the build keeps its own "
+                            f"{name!r} under reports/ ({', '.join(sorted(reserved_names()))}); "
+                            "choose another name")
+    return name
 
 #: seconds a report may run when neither reports.yaml nor --timeout says otherwise
 DEFAULT_TIMEOUT = 600.0
@@ -98,15 +126,19 @@ def _entries(entry: object, i: int, path: Path,
     """One entry of the reports file as report specs (several for a ``matrix:``)."""
     if isinstance(entry, dict) and "matrix" in entry:
         where = f"{path}: report #{i + 1} ({entry.get('name')!r})"
+        if not isinstance(entry.get("parameters") or {}, dict):
+            raise RegistryError(f"{where}: parameters must be a mapping of names to values "
+                                f"(name: value), got a {type(entry['parameters']).__name__}")
         out = []
         for values in _matrix_rows(entry["matrix"], where, processed_dir):
             fill = {k: slug(v)[:40].rstrip("-") for k, v in values.items()}  # short names
             try:
                 name = str(entry.get("name", "")).format(**fill)
                 title = str(entry.get("title", "")).format(**values)
-            except (KeyError, IndexError, ValueError) as exc:
+            except (KeyError, IndexError, ValueError, AttributeError, TypeError) as exc:
                 raise RegistryError(f"{where}: name and title may use only the matrix's "
-                                    f"parameters {sorted(values)} in braces ({exc})") from exc
+                                    f"parameters {sorted(values)} in braces, as {{name}}, "
+                                    f"with no attribute or index ({exc})") from exc
             one = {k: v for k, v in entry.items() if k not in ("matrix", "group")}
             one.update(name=name, title=title,
                        parameters={**(entry.get("parameters") or {}), **values})
@@ -126,7 +158,7 @@ def _entry(entry: object, i: int, path: Path) -> ReportSpec:
         raise RegistryError(f"{where} ({entry.get('name')!r}) has unknown key(s) {unknown}; "
                             f"known: {sorted(_KEYS)}")
     try:
-        name = check_name(entry.get("name"), "report name")
+        name = check_not_reserved(check_name(entry.get("name"), "report name"), where)
         notebook_name = check_name(entry.get("notebook"), "notebook")
         notebook = path.parent / notebook_name
         ensure_inside(notebook, path.parent, "notebook")
@@ -140,10 +172,8 @@ def _entry(entry: object, i: int, path: Path) -> ReportSpec:
     if not isinstance(needs, list) or not all(isinstance(n, str) for n in needs):
         raise RegistryError(f"{where} ({name}): needs must be a list of report names")
     timeout = entry.get("timeout")
-    if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, (int, float))
-                                or timeout <= 0):
-        raise RegistryError(f"{where} ({name}): timeout must be a positive number of "
-                            f"seconds, got {timeout!r}")
+    if timeout is not None:
+        timeout = check_timeout(timeout, f"{where} ({name})")
     for key in ("title", "description"):
         if not isinstance(entry.get(key, ""), str):
             raise RegistryError(f"{where} ({name}): {key} must be text")
@@ -238,10 +268,18 @@ def adhoc_spec(base: ReportSpec, overrides: dict[str, Any], *, name: str | None 
                             "name=value")
     auto = base.name + "--" + "--".join(f"{k}-{slug(v, lower=False)}"
                                         for k, v in overrides.items())
+    if len(auto) > MAX_ADHOC_NAME:  # cut, but keep every parameter in a digest
+        import hashlib
+        import json
+
+        digest = hashlib.sha256(json.dumps(overrides, sort_keys=True, default=str)
+                                .encode("utf-8")).hexdigest()[:12]
+        auto = f"{auto[:MAX_ADHOC_NAME - 14].rstrip('-.')}--{digest}"
     try:
-        name = check_name(name or auto[:120], "ad-hoc report name")
+        name = check_name(name or auto, "ad-hoc report name")
     except UnsafePathError as exc:
         raise RegistryError(str(exc)) from exc
+    check_not_reserved(name, "ad-hoc report name")
     shown = ", ".join(f"{k} = {v}" for k, v in overrides.items())
     return ReportSpec(name=name, notebook=base.notebook,
                       title=title or f"{base.title}: ad-hoc run with {shown}",
