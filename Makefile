@@ -1,7 +1,8 @@
 # reelib: rare-earth industry reports. `make` lists the targets.
 #
 # Every target sets up its own environment: the active one if a virtualenv or conda env
-# is active, otherwise ./.venv, created with python3.11 and filled from requirements.lock
+# is active, otherwise ./.venv, created with the newest Python 3.11-3.13 found and filled
+# from requirements.lock
 # (uv from PyPI when available, plain pip otherwise).
 
 .DEFAULT_GOAL := help
@@ -9,7 +10,8 @@ SHELL := /bin/bash
 
 # The mirror of published source files (CI keeps it beside the checkout).
 export REELIB_MIRROR ?= $(abspath ../shared/sources)
-PYTHON_BOOT ?= $(shell command -v python3.11 || command -v python3)
+# The newest Python the lock supports (3.11 to 3.13) found on PATH.
+PYTHON_BOOT ?= $(shell command -v python3.13 || command -v python3.12 || command -v python3.11 || command -v python3)
 JOBS ?= 2
 
 ifneq ($(strip $(VIRTUAL_ENV)$(CONDA_PREFIX)),)
@@ -27,8 +29,9 @@ help: ## show this help
 	  awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-12s %s\n", $$1, $$2}'
 
 .venv/.installed: pyproject.toml requirements.lock
-	@$(PYTHON_BOOT) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' || \
-	  { echo "reelib needs Python 3.11 (found $$($(PYTHON_BOOT) --version)); set PYTHON_BOOT"; exit 1; }
+	@$(PYTHON_BOOT) -c 'import sys; sys.exit(not (3, 11) <= sys.version_info[:2] <= (3, 13))' || \
+	  { echo "reelib needs Python 3.11 to 3.13 (found $$($(PYTHON_BOOT) --version)); set PYTHON_BOOT"; exit 1; }
+	@echo "setting up .venv with $$($(PYTHON_BOOT) --version) from requirements.lock (about a minute)"
 	$(PYTHON_BOOT) -m venv .venv
 	if .venv/bin/python -m pip install --quiet --disable-pip-version-check uv; then \
 	  .venv/bin/python -m uv pip install --quiet --python .venv/bin/python --compile-bytecode \

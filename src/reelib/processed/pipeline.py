@@ -23,7 +23,7 @@ from reelib.files import yamltext
 from reelib.files.atomic import write_csv_atomic, write_parquet_atomic, write_text_atomic
 from reelib.files.hashing import file_hashes
 from reelib.files.manifest import write_manifest
-from reelib.processed import freshness, revisions, tables
+from reelib.processed import datapackage, freshness, revisions, tables
 from reelib.processed.schemas import validate_table
 from reelib.readers import (chain_shares, comtrade, cpi, daily_prices, iea,
                             production_compilers, usitc)
@@ -215,6 +215,8 @@ def write_tables(built: dict[str, pd.DataFrame], out_dir: Path | None = None) ->
         written.append(write_text_atomic(out_dir / MATRIX_VALUES,
                                          json.dumps(values, indent=1) + "\n"))
     registry = load_registry()
+    written.append(write_text_atomic(out_dir / datapackage.PACKAGE_FILE,
+                                     datapackage.package_text(built, registry)))
     manifest = {
         "tables": {name: {"rows": int(len(df)), "columns": list(df.columns)}
                    for name, df in built.items()},

@@ -35,8 +35,16 @@ def load_table(name: str, processed_dir: Path | None = None) -> pd.DataFrame:
     try:
         st = path.stat()
     except FileNotFoundError:
-        raise SelectionError(f"{path} does not exist; build the processed tables first "
-                             "(`make data` or `reelib clean`)") from None
+        known = sorted(p.stem for p in path.parent.glob("*.parquet"))
+        if not known:
+            raise SelectionError(f"{path} does not exist; build the processed tables first "
+                                 "(`make data` or `reelib clean`)") from None
+        from reelib.processed.domains import suggest
+
+        hint = suggest(name, known)
+        raise SelectionError(f"no processed table {name!r}."
+                             f"{f' Did you mean {hint!r}?' if hint else ''} Tables: "
+                             f"{', '.join(known)}") from None
     key = (st.st_ino, st.st_size, st.st_mtime_ns)  # a rewrite (temp + rename): new inode
     hit = _CACHE.get(path)
     if hit is None or hit[0] != key:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import jinja2
 
+from reelib import __version__ as reelib_version
 from reelib.present import layout
 from reelib.publish.freshness import adhoc_specs
 from reelib.publish.page import TEMPLATES_DIR, key_findings, read_json
@@ -80,7 +81,8 @@ def write_index(reports_dir: Path, specs: list, results: list,
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES_DIR), autoescape=True)
     html = env.get_template("index.html").render(
         reports=entries, groups=groups, sources=sources, packages=package_versions(),
-        commit=stamp["commit"], built_at=stamp["built_at"], n_ok=n_ok, n_reports=n_reports)
+        commit=stamp["commit"], built_at=stamp["built_at"], n_ok=n_ok, n_reports=n_reports,
+        version=reelib_version)
     out = reports_dir / layout.INDEX_PAGE
     write_text_atomic(out, html)
     return out

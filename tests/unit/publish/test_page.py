@@ -71,3 +71,11 @@ def test_key_findings_and_sources_come_from_the_report_folder(tmp_path):
     page = notebook_html(_nb(), ctx)
     assert 'data-fact="r/a">1 claim</span>' in page
     assert 'href="../index.html#source-usgs-mcs-2026"' in page
+
+
+def test_every_page_has_a_cite_block_with_title_version_build_and_address():
+    page = notebook_html(_nb(), _context())
+    cite = page.split('class="reelib-cite"')[1].split("</section>")[0]
+    assert "Xenium oxide prices. reelib rare-earth industry reports, version" in cite
+    assert "built 2026-01-02 03:04 UTC (commit abc1234)" in cite
+    assert "prices-xx/prices-xx.html" in cite
