@@ -11,7 +11,10 @@ SHELL := /bin/bash
 # The mirror of published source files (CI keeps it beside the checkout).
 export REELIB_MIRROR ?= $(abspath ../shared/sources)
 # The newest Python the lock supports (3.11 to 3.13) found on PATH.
-PYTHON_BOOT ?= $(shell command -v python3.13 || command -v python3.12 || command -v python3.11 || command -v python3)
+# (a name on PATH that does not run, such as a pyenv shim of an absent version, is skipped)
+PYTHON_BOOT ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
+  $$p -c 'import sys; sys.exit(not (3, 11) <= sys.version_info[:2] <= (3, 13))' 2>/dev/null \
+  && { command -v $$p; break; }; done)
 JOBS ?= 2
 
 ifneq ($(strip $(VIRTUAL_ENV)$(CONDA_PREFIX)),)
@@ -29,11 +32,10 @@ help: ## show this help
 	  awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-12s %s\n", $$1, $$2}'
 
 .venv/.installed: pyproject.toml requirements.lock
-	@$(PYTHON_BOOT) -c 'import sys; sys.exit(not (3, 11) <= sys.version_info[:2] <= (3, 13))' || \
-	  { echo "reelib needs Python 3.11 to 3.13 (found $$($(PYTHON_BOOT) --version)); set PYTHON_BOOT"; exit 1; }
+	@test -n "$(PYTHON_BOOT)" || { echo "reelib needs Python 3.11, 3.12 or 3.13 on PATH (none runs); set PYTHON_BOOT"; exit 1; }
 	@echo "setting up .venv with $$($(PYTHON_BOOT) --version) from requirements.lock (about a minute)"
-	$(PYTHON_BOOT) -m venv .venv
-	if .venv/bin/python -m pip install --quiet --disable-pip-version-check uv; then \
+	@$(PYTHON_BOOT) -m venv .venv
+	@if .venv/bin/python -m pip install --quiet --disable-pip-version-check uv; then \
 	  .venv/bin/python -m uv pip install --quiet --python .venv/bin/python --compile-bytecode \
 	    -r requirements.lock -e . ; \
 	else \
@@ -79,10 +81,16 @@ snapshots: env ## re-record the key numbers nbval compares (after an intended ch
 bench: env ## print speed and memory figures of the pipeline
 	$(PY) -m reelib.devtools.benchmark
 
+.PHONY: mirror-archive
+mirror-archive: env ## pack the mirror-only sources into reelib-mirror.tar.gz (for CI's release)
+	$(PY) -m reelib.devtools.mirror_archive
+
 .PHONY: lint
-lint: env ## check style with ruff (installed on first use)
+lint: env ## check style with ruff and the CI workflow against GitHub's schema
 	$(PY) -m ruff --version >/dev/null 2>&1 || $(PY) -m pip install --quiet ruff
 	$(PY) -m ruff check src tests notebooks --select E,F,W --line-length 99
+	@$(PY) -m check_jsonschema --version >/dev/null 2>&1 || $(PY) -m pip install --quiet check-jsonschema
+	$(PY) -m check_jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
 
 .PHONY: hooks
 hooks: ## strip notebook outputs on `git add` (a git filter; keeps the nbval key numbers)

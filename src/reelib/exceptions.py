@@ -52,6 +52,22 @@ class SourceNotFoundError(ReelibError):
         )
 
 
+class MirrorMissingError(ReelibError):
+    """Raised when files that only the mirror holds cannot be found: one message for the
+    whole fetch, naming what downloads by itself and what needs the mirror archive."""
+
+    def __init__(self, missing: list[str], downloadable: list[str]):
+        self.missing, self.downloadable = missing, downloadable
+        super().__init__(
+            f"{len(missing)} source(s) are published without a download address the build "
+            f"can use and are not in the mirror: {', '.join(missing)}. Get them from the "
+            "mirror archive (`make mirror-archive` on a machine with the mirror writes "
+            "reelib-mirror.tar.gz; CI attaches it to the release tagged 'mirror'), unpack it "
+            "into a folder and set REELIB_MIRROR to it. "
+            + (f"These download by themselves: {', '.join(downloadable)}."
+               if downloadable else ""))
+
+
 class HashMismatchError(ReelibError):
     """Raised when a file's sha256 differs from the one pinned in the registry."""
 

@@ -16,8 +16,8 @@ import tempfile
 from pathlib import Path
 
 from reelib import config
-from reelib.exceptions import (HashMismatchError, RegistryError, SourceNotFoundError,
-                               UnsafePathError)
+from reelib.exceptions import (HashMismatchError, MirrorMissingError, RegistryError,
+                               SourceNotFoundError, UnsafePathError)
 from reelib.files.atomic import atomic_write
 from reelib.files.paths import check_name, ensure_inside
 from reelib.sources.registry import Source, SourceFile, load_registry
@@ -156,14 +156,28 @@ def fetch_sources(source_ids: list[str] | None = None, *, mirror: Path | None = 
     unknown = sorted(set(source_ids or []) - set(registry))
     if unknown:
         raise RegistryError(f"unknown source id(s) {unknown}; registered: {sorted(registry)}")
-    paths = []
+    paths, missing, offline = [], [], None
+    downloadable = [sid for sid in source_ids or list(registry)
+                    if all(f.download_url for f in registry[sid].files)]
     for sid in source_ids or list(registry):
         source = registry[sid]
-        listed = listed_files(source, mirror=mirror, raw_dir=raw_dir,
-                              allow_download=allow_download)
-        for sf in (*source.files, *listed):
-            paths.append(fetch_file(source, sf, mirror=mirror, raw_dir=raw_dir,
-                                    allow_download=allow_download))
+        try:
+            listed = listed_files(source, mirror=mirror, raw_dir=raw_dir,
+                                  allow_download=allow_download)
+            for sf in (*source.files, *listed):
+                paths.append(fetch_file(source, sf, mirror=mirror, raw_dir=raw_dir,
+                                        allow_download=allow_download))
+        except SourceNotFoundError as exc:
+            if sid in downloadable:  # a download that failed or was not allowed
+                if allow_download:
+                    raise
+                offline = offline or exc
+                continue
+            missing.append(sid)  # only the mirror (or its archive) holds it
+    if missing:
+        raise MirrorMissingError(missing, downloadable)
+    if offline is not None:
+        raise offline
     return paths
 
 

@@ -97,3 +97,25 @@ def test_a_damaged_checksums_file_is_refused(tmp_path):
     with pytest.raises(HashMismatchError, match="SHA256SUMS"):
         fetch_sources([sid], mirror=copy, raw_dir=tmp_path / "raw", allow_download=False)
 
+
+
+def test_without_the_mirror_one_message_names_what_needs_the_archive(tmp_path, monkeypatch):
+    from reelib.exceptions import MirrorMissingError
+
+    with pytest.raises(MirrorMissingError) as err:
+        fetch_sources(mirror=tmp_path / "no-mirror", raw_dir=tmp_path / "raw",
+                      allow_download=False)
+    text = str(err.value)
+    assert "usgs-mcs-2025" in err.value.missing and "usgs-mcs-2026" not in err.value.missing
+    assert "mirror archive" in text and "download by themselves: usgs-mcs-2026" in text
+
+
+def test_the_mirror_archive_is_reproducible_and_matches_its_pinned_hash(tmp_path):
+    from reelib.devtools import mirror_archive
+
+    if config.mirror_dir() is None:
+        pytest.fail("no mirror beside the checkout")
+    digest = mirror_archive.build(tmp_path / "a.tar.gz")
+    assert digest == mirror_archive.build(tmp_path / "b.tar.gz")
+    pinned = mirror_archive.CHECKSUM_FILE.read_text().split()[0]
+    assert digest == pinned, "registry changed: run `make mirror-archive` and commit the hash"
