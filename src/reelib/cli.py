@@ -14,7 +14,9 @@
 Exit codes: 0 done; 1 the build finished but a report failed, was blocked or timed out;
 2 bad input (a registry, reports file, parameter or source file the project refuses);
 3 another build holds the reports folder; 70 an internal error (a bug: rerun with
---debug for the traceback); 130 interrupted. Problems the project detects
+--debug for the traceback); 74 the operating system refused a read or write (disk full,
+read-only folder, permission denied: the message names the path); 130 interrupted
+(SIGINT or SIGTERM, in any phase). Problems the project detects
 (``ReelibError``) are printed as one clear line, never as a traceback.
 """
 
@@ -31,6 +33,14 @@ from reelib.exceptions import ReelibError
 
 log = logging.getLogger("reelib")
 EXIT_OK, EXIT_REPORTS_FAILED, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 70, 130
+EXIT_OS_ERROR = 74  # EX_IOERR
+
+#: what to do about an operating-system error, by errno name
+_OS_FIX = {"ENOSPC": "free disk space and run it again",
+           "EDQUOT": "free space within your quota and run it again",
+           "EROFS": "the file system is read-only: work on a writable copy",
+           "EACCES": "check the folder's permissions",
+           "EPERM": "check the folder's permissions"}
 
 
 def _cmd_fetch(args: argparse.Namespace) -> None:
@@ -285,10 +295,22 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout = stdout
 
 
+def _terminated(signum, frame) -> None:
+    """SIGTERM as SIGINT: unwind through every ``finally`` (locks released, temporary
+    files removed) and exit 130, in every phase (fetch and clean included)."""
+    raise KeyboardInterrupt
+
+
 def _main(argv: list[str] | None) -> int:
     args = parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
+    import signal
+    import threading
+
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGTERM, _terminated)
     try:
         return int(args.func(args) or EXIT_OK)
     except ReelibError as exc:
@@ -297,6 +319,16 @@ def _main(argv: list[str] | None) -> int:
     except KeyboardInterrupt:
         print(f"reelib {args.command}: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except OSError as exc:
+        import errno as errnos
+
+        name = errnos.errorcode.get(exc.errno or 0, "")
+        where = exc.filename or "a file"
+        fix = _OS_FIX.get(name, "check the path and run it again")
+        print(f"reelib {args.command}: the operating system refused {where}: "
+              f"{exc.strerror or exc} ({name or type(exc).__name__}); {fix}. Nothing was "
+              "left half-written.", file=sys.stderr)
+        return EXIT_OS_ERROR
     except Exception as exc:
         if args.debug:
             raise
@@ -304,6 +336,9 @@ def _main(argv: list[str] | None) -> int:
               "a bug in reelib: rerun with --debug for the traceback and report it.",
               file=sys.stderr)
         return EXIT_INTERNAL
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":  # pragma: no cover
