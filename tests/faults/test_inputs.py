@@ -147,7 +147,7 @@ def test_a_malformed_registry_is_one_line_and_exit_code_2(project, content, mess
     ("- a list, not a mapping\n", "expected a mapping with a 'reports' list"),
     ("reports:\n  - name: a\n    notebok: x.ipynb\n", "unknown key(s) ['notebok']"),
     ("reports:\n  - name: a\n    notebook: 01-compare-data-sources-and-revisions.ipynb\n"
-     "    timeout: soon\n", "timeout must be a positive number"),
+     "    timeout: soon\n", "timeout must be a number of seconds above 0"),
     ("reports:\n  - !!python/name:os.system\n", "not valid YAML"),
     ("reports:\n  - {name: a, notebook: 01-compare-data-sources-and-revisions.ipynb, "
      "needs: [a]}\n", "dependency cycle"),
