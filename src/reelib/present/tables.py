@@ -45,7 +45,11 @@ LABELS = {"rp_years": "Reserves / production (years)", "abs_change": "Absolute c
           "world_reserves_is_lower_bound": "World reserves a lower bound?",
           "holm_p": "Holm-adjusted p-value", "export_control_dates": "Export controls (in force)",
           "us_import_reliance_pct": "U.S. net import reliance (%)",
-          "us_import_reliance_qualifier": "Reliance as printed"}
+          "us_import_reliance_qualifier": "Reliance as printed",
+          "china_share_first_year": "First year (from 2020)",
+          "china_share_first_pct": "China share, first year (%)",
+          "revised_country_years": "Country-years revised",
+          "revised_editions": "Newest revision (editions)"}
 _SNAKE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)+$")
 
 
