@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from reelib.present.figure_data import figure_data
 from reelib import config
 from reelib.files.atomic import write_bytes_atomic, write_csv_atomic, write_text_atomic
 from reelib.files.hashing import sha256_file
@@ -227,6 +228,7 @@ class Report:
         png, svg = render_figure(fig)
         write_bytes_atomic(layout.figure_path(self.dir, slug, "png"), png)
         write_bytes_atomic(layout.figure_path(self.dir, slug, "svg"), svg)
+        write_csv_atomic(figure_data(fig), layout.figure_path(self.dir, slug, "csv"))
         titles = [fig._suptitle.get_text()] if fig._suptitle is not None else []
         titles += [t for ax in fig.axes for loc in ("left", "center", "right")
                    if (t := ax.get_title(loc=loc))]
@@ -234,8 +236,13 @@ class Report:
         try:
             from IPython.display import Image, display
 
+            from IPython.display import HTML
+
             display(Image(data=png, width=min(900, int(fig.get_figwidth() * 90)),
                           alt=titles[0] if titles else slug.replace("-", " ")))
+            display(HTML(f'<p class="figure-links"><a href="{layout.FIGURES}/{slug}.csv">'
+                         f'Data (CSV)</a> &middot; <a href="{layout.FIGURES}/{slug}.svg">'
+                         "SVG</a></p>"))
         except ImportError:  # pragma: no cover - outside IPython there is nothing to show
             pass
         return fig
