@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from matplotlib.collections import QuadMesh
+from matplotlib.collections import PolyCollection, QuadMesh
 
 
 def _ticks(axis) -> dict[float, str]:
@@ -95,6 +95,18 @@ def figure_data(fig) -> pd.DataFrame:
                         rows.append({"panel": panel, "series": "cell", "kind": "cell",
                                      "x": _name(xc, xt, xcat), "y": _name(yc, yt, ycat),
                                      "value": values[r, c]})
+                continue
+            if isinstance(coll, PolyCollection) and not coll.get_label().startswith("_"):
+                # a stacked or filled area: per x, its top edge and its own thickness
+                verts = np.concatenate([p.vertices for p in coll.get_paths()]) \
+                    if coll.get_paths() else np.empty((0, 2))
+                if len(verts):
+                    area = pd.DataFrame(verts, columns=["x", "y"]).groupby("x")["y"].agg(
+                        ["min", "max"])
+                    for x, r in area.iterrows():
+                        rows.append({"panel": panel, "series": label, "kind": "area",
+                                     "x": _name(x, xt, xcat), "y": r["max"],
+                                     "value": r["max"] - r["min"]})
                 continue
             if hasattr(coll, "get_segments") and coll.get_segments():  # hlines, vlines
                 for seg in coll.get_segments():

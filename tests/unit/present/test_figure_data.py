@@ -34,3 +34,14 @@ def test_stacked_vertical_bars_stay_vertical():
     others = d[d["series"] == "others"].set_index("x")["y"]
     assert others.to_dict() == {"2024": 60.0, "2025": 70.5}  # top of each stacked bar
     plt.close(fig)
+
+
+def test_stacked_areas_give_each_layer_its_top_and_thickness():
+    fig, ax = plt.subplots()
+    ax.stackplot([2020, 2021], [10.0, 20.0], [5.0, 5.0], labels=["China", "Other"])
+    fig.canvas.draw()
+    d = figure_data(fig)
+    other = d[d["series"] == "Other"].set_index("x")
+    assert other["y"].to_dict() == {2020.0: 15.0, 2021.0: 25.0}
+    assert other["value"].to_dict() == {2020.0: 5.0, 2021.0: 5.0}
+    plt.close(fig)
