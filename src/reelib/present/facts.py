@@ -21,7 +21,7 @@ import pandas as pd
 from reelib import config
 from reelib.exceptions import SelectionError
 from reelib.present import layout
-from reelib.present.numbers import format_fact
+from reelib.present.numbers import format_fact, format_value
 from reelib.present.text import fact_range, fact_token
 
 _COLUMNS = ["report", "key", "value", "unit", "label", "source", "edition", "key_finding",
@@ -159,6 +159,41 @@ def compare_facts(current: pd.DataFrame, previous: pd.DataFrame | None) -> pd.Da
         "previous": changed["value_prev"], "current": changed["value"],
         "change": [change(r) for _, r in changed.iterrows()],
     }, columns=cols).reset_index(drop=True)
+
+
+def changes_display(changes: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
+    """The changes as a page shows them: each value written the way its report writes it
+    (unit, recorded precision), the change in the same unit, no internal keys."""
+    meta = facts.set_index(["report", "key"])[["unit", "decimals"]] if len(facts) else None
+
+    def how(r) -> tuple[str, int | None]:
+        if meta is None or (r["report"], r["key"]) not in meta.index:
+            return "", None
+        m = meta.loc[(r["report"], r["key"])]
+        return ("" if pd.isna(m["unit"]) else str(m["unit"]),
+                None if pd.isna(m["decimals"]) else int(m["decimals"]))
+
+    def written(r, col: str) -> str:
+        value = r[col]
+        if pd.isna(value):
+            return ""
+        try:
+            return format_value(float(value), *how(r))
+        except (TypeError, ValueError):
+            return str(value)
+
+    def change(r) -> str:
+        try:
+            diff = float(r["current"]) - float(r["previous"])
+        except (TypeError, ValueError):
+            return str(r["change"])
+        return ("+" if diff > 0 else "") + format_value(diff, *how(r))
+
+    return pd.DataFrame({
+        "report": changes["report"], "figure": changes["label"],
+        "previous": [written(r, "previous") for _, r in changes.iterrows()],
+        "current": [written(r, "current") for _, r in changes.iterrows()],
+        "change": [change(r) for _, r in changes.iterrows()]})
 
 
 def load_report_table(reports_dir: str | Path, report: str, table: str) -> pd.DataFrame:

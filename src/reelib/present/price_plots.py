@@ -57,7 +57,8 @@ def draw_events(ax, events: pd.DataFrame, *, annual: bool) -> None:
 
 def event_legend(events: pd.DataFrame) -> str:
     """Numbered list of events for a caption (the page's numbering)."""
-    return " ".join(f"{e.number}: {e.date:%b %Y} {e.event_id}." for e in events.itertuples())
+    return " ".join(f"{e.number}: {e.date:%b %Y}, {getattr(e, 'label', '') or e.event_id}."
+                    for e in events.itertuples())
 
 
 def plot_annual_prices(annual: pd.DataFrame, yearend: pd.DataFrame | None,

@@ -21,7 +21,7 @@ from reelib.exceptions import RegistryError
 EVENTS_FILE: Path = config.REFERENCE_DIR / "events.csv"
 
 
-COLUMNS = ("event_id", "date", "date_precision", "category", "event", "elements",
+COLUMNS = ("event_id", "label", "date", "date_precision", "category", "event", "elements",
            "test_breaks", "announcement", "in_force", "commodities", "export_control", "source")
 
 

@@ -95,3 +95,18 @@ def test_missing_report_or_fact_is_named(tmp_path):
 def test_format_fact(fact, text):
     assert format_fact(fact) == text
 
+
+
+def test_changes_are_written_as_their_reports_write_them():
+    import pandas as pd
+
+    from reelib.present.facts import changes_display, compare_facts
+
+    facts = pd.DataFrame({"report": ["a", "a"], "key": ["share", "tonnes"],
+                          "value": ["71.4", "380000.0"], "unit": ["%", "t"],
+                          "label": ["China share", "World output"], "decimals": [1, None]})
+    previous = facts.assign(value=["69.2", "390000.0"])
+    shown = changes_display(compare_facts(facts, previous), facts).set_index("figure")
+    assert shown.loc["China share"].tolist() == ["a", "69.2%", "71.4%", "+2.2%"]
+    assert shown.loc["World output", "change"] == "-10,000 t"
+    assert "key" not in shown.columns
