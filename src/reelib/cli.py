@@ -296,8 +296,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _terminated(signum, frame) -> None:
-    """SIGTERM as SIGINT: unwind through every ``finally`` (locks released, temporary
-    files removed) and exit 130, in every phase (fetch and clean included)."""
+    """SIGTERM and SIGINT alike: unwind through every ``finally`` (locks released,
+    temporary files removed) and exit 130, in every phase (fetch and clean included)."""
     raise KeyboardInterrupt
 
 
@@ -308,9 +308,11 @@ def _main(argv: list[str] | None) -> int:
     import signal
     import threading
 
-    previous = None
+    previous = {}
     if threading.current_thread() is threading.main_thread():
-        previous = signal.signal(signal.SIGTERM, _terminated)
+        # both alike, even when started with SIGINT ignored (a background job, nohup)
+        previous = {sig: signal.signal(sig, _terminated)
+                    for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
         return int(args.func(args) or EXIT_OK)
     except ReelibError as exc:
@@ -337,8 +339,8 @@ def _main(argv: list[str] | None) -> int:
               file=sys.stderr)
         return EXIT_INTERNAL
     finally:
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 if __name__ == "__main__":  # pragma: no cover

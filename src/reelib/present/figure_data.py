@@ -60,7 +60,9 @@ def figure_data(fig) -> pd.DataFrame:
     rows: list[dict] = []
     suptitle = fig._suptitle.get_text() if fig._suptitle is not None else ""
     for i, ax in enumerate(fig.axes):
-        panel = ax.get_title() or (suptitle if len(fig.axes) == 1 else "") or f"panel {i + 1}"
+        title = next((t for loc in ("center", "left", "right")
+                      if (t := ax.get_title(loc=loc))), "")  # reelib's theme titles left
+        panel = title or (suptitle if len(fig.axes) == 1 else "") or f"panel {i + 1}"
         xt, yt = _ticks(ax.xaxis), _ticks(ax.yaxis)
         xcat, ycat = _is_categorical(ax.xaxis), _is_categorical(ax.yaxis)
 
