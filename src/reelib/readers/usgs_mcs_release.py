@@ -29,11 +29,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from reelib.exceptions import SourceFormatError
+from reelib.exceptions import SourceFormatError, UnmappedTextError
 from reelib.readers.decode import read_csv_text, read_text, require_columns
 from reelib.readers.measures import (commodity_of_code, correct_units, files_not_read,
                                      map_measures, measure_table, unit_of_token)
-from reelib.readers.shapes import OBSERVATIONS, SALIENT, TONNES_PER_UNIT, shaped
+from reelib.readers.shapes import OBSERVATIONS, PRICES, SALIENT, TONNES_PER_UNIT, shaped
 from reelib.readers.values import parse_value
 from reelib.reference.countries import split_country_label
 from reelib.sources.fetch import source_files
@@ -270,4 +270,73 @@ def read_release_salient(source: Source) -> pd.DataFrame:
     out = shaped(df, SALIENT)
     return out.assign(commodity=df["commodity"].astype("string").to_numpy(),
                       sub_commodity=df["sub_commodity"].astype("string").to_numpy())
+
+
+# --- rare-earth prices per edition, read by the publisher's own field definitions ---------
+
+_PRICE_DEF = re.compile(r"^Price:\s*Average, dollars per kilogram:\s*(?P<product>.+?)\."
+                        r"\s*Source:\s*(?P<source>.+?)\.(?:\s|$)")
+
+
+def field_definitions(meta: Path) -> dict[str, str]:
+    """``{field: definition}`` from a file's FGDC metadata (``attrlabl``/``attrdef``)."""
+    import xml.etree.ElementTree as ET
+
+    try:
+        root = ET.parse(meta).getroot()
+    except ET.ParseError as exc:
+        raise SourceFormatError(meta, f"metadata is not valid XML ({exc})") from exc
+    return {(a.findtext("attrlabl") or "").strip(): " ".join((a.findtext("attrdef") or "")
+                                                             .split())
+            for a in root.iter("attr")}
+
+
+def read_release_prices(source: Source) -> pd.DataFrame:
+    """Annual rare-earth oxide prices (USD/kg) of a release's rare-earth salient file.
+
+    Each ``Price_*`` field is read through its definition in the file's FGDC metadata
+    ('Price: Average, dollars per kilogram: Neodymium oxide, 99.5% minimum. Source: Argus
+    ...'): product, purity and price source come from the publisher's words, never from
+    the field name. The metadata says the most recent year is estimated. A release
+    without the metadata (the MCS 2022 selection) gives no prices."""
+    from reelib.readers.usgs_mcs import parse_product
+
+    frames = []
+    for path in source_files(source.id, "*raree_salient.csv"):
+        meta = path.with_name(path.name.replace("_salient.csv", "_meta.xml"))
+        if not meta.exists():
+            continue
+        defs = field_definitions(meta)
+        raw = read_csv_text(read_text(path, "utf-8-sig"), path)
+        require_columns(raw, ["Year"], path)
+        years = pd.to_numeric(raw["Year"].str.strip(), errors="coerce")
+        rows = []
+        for col in [c for c in raw.columns if c.startswith("Price_")]:
+            m = _PRICE_DEF.match(defs.get(col, ""))
+            if not m:
+                raise UnmappedTextError(meta, f"price field {col!r} has no definition this "
+                                        "reader understands", column=col,
+                                        value=defs.get(col, "(none)"),
+                                        mapping="readers/usgs_mcs_release.py (_PRICE_DEF)",
+                                        line="a definition 'Price: Average, dollars per "
+                                        "kilogram: <product>. Source: <source>.'")
+            element, product, purity = parse_product(m.group("product"))
+            for i, cell in enumerate(raw[col]):
+                if pd.isna(years.iloc[i]):
+                    continue
+                p = parse_value(str(cell).strip(), file=path, row=i + 2, column=col)
+                rows.append(dict(
+                    source_row=i + 2, element=element, product=product, purity_pct=purity,
+                    price_basis="annual_average", market="China (USGS salient statistics)",
+                    price_source=m.group("source"), year=int(years.iloc[i]),
+                    price_usd_per_kg=p.value, price_low_usd_per_kg=p.low,
+                    price_high_usd_per_kg=p.high, qualifier=p.qualifier,
+                    value_raw=str(cell).strip(), is_estimate=bool(years.iloc[i] == years.max()),
+                    dollar_year=pd.NA, correction_id=""))
+        if rows:
+            frames.append(pd.DataFrame(rows).assign(
+                source_id=source.id, edition=source.edition, file=_relative(path, source.id)))
+    if not frames:
+        return shaped(pd.DataFrame(columns=list(PRICES)), PRICES)
+    return shaped(pd.concat(frames, ignore_index=True), PRICES)
 

@@ -178,3 +178,19 @@ class TestReadMcsPrices20112020:
         assert _value(df, element="Nd", year=2015, price_basis="annual_average")[
             "price_usd_per_kg"] == 48
 
+
+
+class TestReleasePrices:
+    """Rare-earth prices of the data releases, read through the FGDC field definitions."""
+
+    def test_products_and_purity_come_from_the_metadata(self):
+        prices = mcs_release.read_release_prices(_entry("usgs-mcs-2024-data-release"))
+        nd = prices[prices["element"] == "Nd"].set_index("year")
+        assert nd.loc[2023, "price_usd_per_kg"] == 80 and bool(nd.loc[2023, "is_estimate"])
+        assert not nd.loc[2022, "is_estimate"]
+        assert set(prices["purity_pct"].dropna()) == {99.5, 99.99}
+        assert prices["price_source"].str.startswith("Argus Media group").all()
+
+    def test_a_release_without_metadata_gives_no_prices(self):
+        assert mcs_release.read_release_prices(
+            _entry("usgs-mcs-2022-data-release-selected")).empty
