@@ -45,3 +45,25 @@ def test_reports_start_with_the_tables_and_the_registry_already_read(tmp_path):
                    ["tables", "registries"])
     assert found["tables"] == len(list(config.PROCESSED_DIR.glob("*.parquet"))) > 0
     assert found["registries"] == 1
+
+
+def test_processes_a_notebook_starts_end_with_its_report(tmp_path):
+    """A notebook that starts a long-running process must not leave it running (holding
+    the build's output open) after its report has finished."""
+    import subprocess
+    import time
+
+    found = _build(tmp_path, "import subprocess\n"
+                   "p = subprocess.Popen(['sleep', '120'])\n"
+                   "rep.fact('child', p.pid)", ["child"])
+    child = int(found["child"])
+
+    def running() -> bool:  # a zombie waiting for init to reap it has ended
+        state = subprocess.run(["ps", "-o", "stat=", "-p", str(child)], capture_output=True,
+                               text=True).stdout.strip()
+        return bool(state) and not state.startswith("Z")
+
+    deadline = time.monotonic() + 3
+    while running() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not running(), f"the report's child {child} is still running"

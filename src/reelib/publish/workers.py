@@ -144,9 +144,22 @@ def start(job: Job) -> Running:
     return Running(job=job, process=process, conn=parent_end)
 
 
+def _end_group(pid: int) -> None:
+    """End whatever the report's process started (its process group): a process a
+    notebook left running would outlive its report and hold the build's output open."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(pid, sig)
+        except (ProcessLookupError, PermissionError, OSError):
+            return  # the group is empty: nothing was left behind
+        time.sleep(0.05)
+
+
 def result(running: Running) -> tuple[str, str, float]:
-    """(status, error, seconds) of a finished report's process."""
+    """(status, error, seconds) of a finished report's process; anything the report
+    started and left running is ended with it."""
     running.process.join(5)
+    _end_group(running.process.pid)
     try:
         if running.conn.poll():
             return running.conn.recv()
