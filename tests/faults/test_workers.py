@@ -67,3 +67,20 @@ def test_processes_a_notebook_starts_end_with_its_report(tmp_path):
     while running() and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not running(), f"the report's child {child} is still running"
+
+
+def test_a_symlinked_staging_folder_is_refused_before_anything_is_written(tmp_path):
+    """A '.staging' link pointing outside the project must not receive report files."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    (reports / ".staging").symlink_to(outside, target_is_directory=True)
+    write_notebook(tmp_path / "probe.ipynb", "rep.fact('x', 1)", {"facts": ["x"]})
+    result = schedule.build_reports(
+        reports_dir=reports, jobs=1, echo=lambda *a: None,
+        reports_file=reports_file(tmp_path, [{"name": "a", "notebook": "probe.ipynb"}]))
+    assert not result.ok
+    assert "outside" in " ".join(str(r.error) for r in result.results)
+    assert list(outside.iterdir()) == []
+    assert not (reports / "a").exists()

@@ -160,6 +160,8 @@ def run_report(spec: ReportSpec, reports_dir: Path, code: str, *, engine: str = 
     parameters = validate_parameters(spec)
     check_parameters(parameters)
     staging = staging_dir(reports_dir, spec.name)
+    # confinement before the first write: a '.staging' link pointing elsewhere is refused
+    ensure_inside(staging, reports_dir, "staging folder")
     remove_inside(staging, reports_dir)
     staging.mkdir(parents=True)
     executed = staging / layout.notebook_file(spec.name)
