@@ -55,23 +55,66 @@ def _encode(data: dict) -> dict:
     return out
 
 
+#: the most text one cell's streams keep (characters); the rest is counted, not kept
+MAX_STREAM_CHARS = 1_000_000
+
+
 class _Outputs:
-    """The outputs of the cell being executed (a list nbformat can write)."""
+    """The outputs of the cell being executed (a list nbformat can write).
+
+    Consecutive writes to one stream are collected as chunks and joined once, when the
+    outputs are read: appending to one string re-copied everything written so far, which
+    made a cell printing megabytes quadratic. A cell's streams keep at most
+    ``MAX_STREAM_CHARS`` characters, followed by a note saying how much was cut.
+    """
 
     def __init__(self) -> None:
-        self.items: list[nbformat.NotebookNode] = []
+        self._items: list[nbformat.NotebookNode] = []
+        self._chunks: list[str] = []  # pending text of the last item (a stream)
+        self._kept = 0
+        self._cut = 0
+
+    def _flush(self) -> None:
+        if self._chunks:
+            self._items[-1].text += "".join(self._chunks)
+            self._chunks = []
+
+    @property
+    def items(self) -> list[nbformat.NotebookNode]:
+        self._flush()
+        if self._cut:
+            note = (f"\n[reelib: output cut here; {self._cut:,} more characters were "
+                    f"printed than the {MAX_STREAM_CHARS:,} a cell keeps]\n")
+            last = next((o for o in reversed(self._items) if o.output_type == "stream"),
+                        None)
+            if last is not None and not last.text.endswith(note):
+                last.text += note
+        return self._items
 
     def stream(self, name: str, text: str) -> None:
         if not text:
             return
-        last = self.items[-1] if self.items else None
+        room = MAX_STREAM_CHARS - self._kept
+        if room <= 0:
+            self._cut += len(text)
+            return
+        if len(text) > room:
+            self._cut += len(text) - room
+            text = text[:room]
+        self._kept += len(text)
+        last = self._items[-1] if self._items else None
         if last is not None and last.output_type == "stream" and last.name == name:
-            last.text += text  # ipykernel buffers a burst of writes into one message
+            self._chunks.append(text)  # ipykernel buffers a burst of writes into one message
         else:
-            self.items.append(nbformat.v4.new_output("stream", name=name, text=text))
+            self._flush()
+            self._items.append(nbformat.v4.new_output("stream", name=name, text=text))
 
     def add(self, output: nbformat.NotebookNode) -> None:
-        self.items.append(output)
+        self._flush()
+        self._items.append(output)
+
+    def clear(self) -> None:
+        self._chunks, self._items[:] = [], []
 
 
 class _Stream:
@@ -115,7 +158,7 @@ class _Publisher(DisplayPublisher):
 
     def clear_output(self, wait: bool = False) -> None:
         if self.outputs is not None:
-            self.outputs.items.clear()
+            self.outputs.clear()
 
 
 class _Hook(DisplayHook):
