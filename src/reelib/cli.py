@@ -198,6 +198,36 @@ def positive_seconds(text: str) -> float:
             f"{text!r}") from exc
 
 
+#: the most reports run side by side: more than this is a typo, not a machine
+MAX_JOBS = 64
+
+
+def job_count(text: str) -> int:
+    """``--jobs``: a whole number from 1 to ``MAX_JOBS``."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not 1 <= value <= MAX_JOBS:
+        raise argparse.ArgumentTypeError(
+            f"--jobs must be a whole number from 1 to {MAX_JOBS}, got {text!r}")
+    return value
+
+
+def wait_seconds(text: str) -> float:
+    """``--wait``: a finite number of seconds from 0 to a day."""
+    import math
+
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or not 0 <= value <= 86_400:
+        raise argparse.ArgumentTypeError(
+            f"--wait must be a number of seconds from 0 to 86,400 (a day), got {text!r}")
+    return value
+
+
 def parser() -> argparse.ArgumentParser:
     """The command-line interface (also documents every option in ``reelib -h``)."""
     p = argparse.ArgumentParser(prog="reelib", description=__doc__.split("\n\n")[0])
@@ -223,14 +253,15 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--force-clean", action="store_true",
                    help="clean even if data/processed is up to date")
     s.add_argument("--offline", action="store_true", help="use the mirror only, never download")
-    s.add_argument("-j", "--jobs", type=int, default=2, help="reports run in parallel")
+    s.add_argument("-j", "--jobs", type=job_count, default=2,
+                   help=f"reports run in parallel (1 to {MAX_JOBS})")
     s.add_argument("--timeout", type=positive_seconds, default=None,
                    help="seconds a report may run, for reports whose entry in reports.yaml "
                         "sets no 'timeout' (default 600)")
     s.add_argument("--engine", choices=("inprocess", "kernel"), default="inprocess",
                    help="run notebooks in warm worker processes (default) or in Jupyter "
                         "kernels")
-    s.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
+    s.add_argument("--wait", type=wait_seconds, default=0.0, metavar="SECONDS",
                    help="if another build holds the reports folder, wait this long for it")
     s.add_argument("-p", "--param", dest="params", action="append", default=[],
                    metavar="NAME=VALUE",

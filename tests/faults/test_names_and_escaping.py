@@ -80,3 +80,18 @@ def test_titles_descriptions_and_parameters_are_escaped_on_the_report_page():
     page = notebook_html(nb, context)
     assert 'onload="b"' not in page and 'onmouseover="a"' not in page
     assert "<b>x" not in page
+
+
+@pytest.mark.parametrize("option, value", [("--jobs", "0"), ("--jobs", "-3"),
+                                           ("--jobs", "100000"), ("--jobs", "two"),
+                                           ("--wait", "inf"), ("--wait", "nan"),
+                                           ("--wait", "-5")])
+def test_numeric_options_are_checked_where_they_are_read(option, value, capsys):
+    """Siblings of the timeout defect: every numeric option refuses absurd values with
+    exit 2 and names the option."""
+    from reelib import cli
+
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["build", option, value, "--skip-data", "prices-nd"])
+    assert exit_.value.code == 2
+    assert option in capsys.readouterr().err
