@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import re
 import sys
 import time
 
@@ -120,6 +121,46 @@ def _adhoc(args: argparse.Namespace, specs: list) -> list:
     return [spec]
 
 
+class Progress:
+    """How the build talks: one progress line for the reports phase (rewritten in place on
+    a terminal; a plain line at each quarter in CI logs), every failed, blocked or
+    timed-out report on its own line, and the summary. ``-v`` prints every report."""
+
+    _LINE = re.compile(r"^\[\s*(\d+)/(\d+)\] (\S+)\s+(\S+)")
+
+    def __init__(self, verbose: bool, stream=None):
+        self.verbose, self.stream = verbose, stream or sys.stdout
+        self.live = hasattr(self.stream, "isatty") and self.stream.isatty()
+        self.shown = 0  # quarters printed (plain mode)
+        self.pending = False  # a live line is on screen
+
+    def _end_live(self) -> None:
+        if self.pending:
+            self.stream.write("\n")
+            self.pending = False
+
+    def __call__(self, text: str) -> None:
+        m = self._LINE.match(text)
+        if self.verbose or not m:
+            self._end_live()
+            print(text, file=self.stream, flush=True)
+            return
+        done, total, name, status = int(m[1]), int(m[2]), m[3], m[4]
+        if status not in ("built", "up"):  # failed, blocked, timed out: always shown
+            self._end_live()
+            print(text, file=self.stream, flush=True)
+            return
+        if self.live:
+            self.stream.write(f"\r\x1b[Kreports: {done}/{total} done ({name})")
+            self.stream.flush()
+            self.pending = done < total
+            if not self.pending:
+                self.stream.write("\n")
+        elif done * 4 // total > self.shown or done == total:
+            self.shown = done * 4 // total
+            print(f"reports: {done}/{total} done", file=self.stream, flush=True)
+
+
 def _cmd_build(args: argparse.Namespace) -> int:
     from reelib.files.lock import folder_lock
     from reelib.publish.schedule import build_reports
@@ -133,6 +174,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
         if not args.skip_data:
             _cmd_data(args)
         result = build_reports(names=names or None, force=args.force, jobs=args.jobs,
+                               echo=Progress(args.verbose),
                                engine=args.engine, timeout=args.timeout, adhoc=adhoc)
     return EXIT_OK if result.ok else EXIT_REPORTS_FAILED
 
