@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from reelib.present.figure_data import figure_data
+from reelib.present.hover import hover_svg
 from reelib import config
 from reelib.files.atomic import write_bytes_atomic, write_csv_atomic, write_text_atomic
 from reelib.files.hashing import sha256_file
@@ -228,7 +229,8 @@ class Report:
         png, svg = render_figure(fig)
         write_bytes_atomic(layout.figure_path(self.dir, slug, "png"), png)
         write_bytes_atomic(layout.figure_path(self.dir, slug, "svg"), svg)
-        write_csv_atomic(figure_data(fig), layout.figure_path(self.dir, slug, "csv"))
+        data = figure_data(fig)
+        write_csv_atomic(data, layout.figure_path(self.dir, slug, "csv"))
         titles = [fig._suptitle.get_text()] if fig._suptitle is not None else []
         titles += [t for ax in fig.axes for loc in ("left", "center", "right")
                    if (t := ax.get_title(loc=loc))]
@@ -243,6 +245,10 @@ class Report:
             display(HTML(f'<p class="figure-links"><a href="{layout.FIGURES}/{slug}.csv">'
                          f'Data (CSV)</a> &middot; <a href="{layout.FIGURES}/{slug}.svg">'
                          "SVG</a></p>"))
+            layer = hover_svg(data, title=titles[0] if titles else "")
+            if layer:  # time series: values readable on hover, beside the figure to cite
+                display(HTML('<details class="hover"><summary>Read values on hover'
+                             f"</summary>{layer}</details>"))
         except ImportError:  # pragma: no cover - outside IPython there is nothing to show
             pass
         return fig
