@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import html
 
-import numpy as np
 import pandas as pd
 
 WIDTH, HEIGHT, PAD = 720, 260, 36
