@@ -75,9 +75,7 @@ def _ds140() -> dict[str, pd.DataFrame]:
 #: registry ``format`` -> reader: every registered source is read through its format
 READERS = {
     mcs.LONG_FORMAT: _long_release,
-    release.FORMAT: lambda source: {"observations": release.read_release(source),
-                                    "indicators": release.read_release_salient(source),
-                                    "prices": release.read_release_prices(source)},
+    release.FORMAT: release.read_data_release,
     "usgs-mcs-chapter-transcription": _one_source(mcs.MCS2025_ID, _chapter_transcription),
     "usgs-myb-workbook": _one_source(myb.SOURCE_ID, lambda: {
         "observations": myb.read_myb2022_world_production(),

@@ -63,14 +63,27 @@ def parse_field(name: str) -> dict | None:
     return m.groupdict() if m else None
 
 
-def _world_rows(path: Path, file_name: str) -> list[dict]:
-    """The value cells of one ``_world.csv``, one dict per cell, before mapping."""
-    m = _FILE_RE.search(file_name)
+def _named_file(path: Path, file_name: str, pattern: re.Pattern, kind: str
+                ) -> tuple[re.Match, str, pd.DataFrame]:
+    """(name match, commodity, raw cells) of a release file named ``mcsYYYY-<code>_<kind>``."""
+    m = pattern.search(file_name)
     if not m:
-        raise SourceFormatError(path, "file name is not mcsYYYY-<code>_world.csv",
+        raise SourceFormatError(path, f"file name is not mcsYYYY-<code>_{kind}.csv",
                                 value=file_name)
     commodity = commodity_of_code(m.group("code").lower(), file=path)
-    raw = read_csv_text(read_text(path, "utf-8-sig"), path)
+    return m, commodity, read_csv_text(read_text(path, "utf-8-sig"), path)
+
+
+def _pick(paths: list[Path], source_id: str, pattern: str) -> list[Path]:
+    """The paths among ``paths`` whose name below the source folder matches ``pattern``."""
+    import fnmatch
+
+    return [p for p in paths if fnmatch.fnmatch(_relative(p, source_id), pattern)]
+
+
+def _world_rows(path: Path, file_name: str) -> list[dict]:
+    """The value cells of one ``_world.csv``, one dict per cell, before mapping."""
+    m, commodity, raw = _named_file(path, file_name, _FILE_RE, "world")
     raw = raw.loc[:, [c for c in raw.columns if c.strip() and not c.startswith("Unnamed")]]
     require_columns(raw, ["Country"], path)
     # the measure text sits in 'Type'; one MCS 2024 file prints a Type value as its header
@@ -172,9 +185,20 @@ def _one_reserves_cell(df: pd.DataFrame) -> pd.DataFrame:
                                                 kind="mergesort").reset_index(drop=True)
 
 
-def read_release(source: Source) -> pd.DataFrame:
-    """Every world file of a data release, as observations."""
-    paths = source_files(source.id, "*_world.csv")
+def read_data_release(source: Source) -> dict[str, pd.DataFrame]:
+    """Everything the project reads from a data release -- observations, net import
+    reliance, rare-earth prices -- with the release's files verified once."""
+    paths = source_files(source.id)
+    return {"observations": read_release(source, paths),
+            "indicators": read_release_salient(source, paths),
+            "prices": read_release_prices(source, paths)}
+
+
+def read_release(source: Source, paths: list[Path] | None = None) -> pd.DataFrame:
+    """Every world file of a data release, as observations (``paths``: the release's
+    verified files, fetched when not given)."""
+    paths = _pick(paths if paths is not None else source_files(source.id), source.id,
+                  "*_world.csv")
     if not paths:
         raise SourceFormatError(source.id, "no *_world.csv files in the release",
                                 fix="check the entry's SHA256SUMS")
@@ -214,12 +238,7 @@ def nir_item(field: str) -> str | None:
 
 
 def _salient_rows(path: Path, file_name: str) -> list[dict]:
-    m = _SALIENT_FILE_RE.search(file_name)
-    if not m:
-        raise SourceFormatError(path, "file name is not mcsYYYY-<code>_salient.csv",
-                                value=file_name)
-    commodity = commodity_of_code(m.group("code").lower(), file=path)
-    raw = read_csv_text(read_text(path, "utf-8-sig"), path)
+    _, commodity, raw = _named_file(path, file_name, _SALIENT_FILE_RE, "salient")
     require_columns(raw, ["Year"], path)
     table = measure_table()  # an item worded as the long format words it, where reviewed
     fields = {c: table.get((FORMAT, commodity, "net import reliance", c.strip()),
@@ -247,13 +266,14 @@ def _salient_rows(path: Path, file_name: str) -> list[dict]:
     return rows
 
 
-def read_release_salient(source: Source) -> pd.DataFrame:
+def read_release_salient(source: Source, paths: list[Path] | None = None) -> pd.DataFrame:
     """U.S. net import reliance by year from every ``_salient.csv`` of a release, in the
     salient-statistics columns plus ``commodity`` and ``sub_commodity`` (the shape of
     ``us_indicators``). Files ``reference/usgs_release_files_not_read.csv`` lists (three
     MCS 2024 salient files that hold a world table instead) are skipped, with the reason
     there; two MCS 2023 salient files are published as .xlsx only and are not read."""
-    paths = source_files(source.id, "*_salient.csv")
+    paths = _pick(paths if paths is not None else source_files(source.id), source.id,
+                  "*_salient.csv")
     skip = files_not_read(source.id)
     names = {_relative(p, source.id) for p in paths}
     missing = sorted(set(skip) - names)
@@ -291,7 +311,7 @@ def field_definitions(meta: Path) -> dict[str, str]:
             for a in root.iter("attr")}
 
 
-def read_release_prices(source: Source) -> pd.DataFrame:
+def read_release_prices(source: Source, paths: list[Path] | None = None) -> pd.DataFrame:
     """Annual rare-earth oxide prices (USD/kg) of a release's rare-earth salient file.
 
     Each ``Price_*`` field is read through its definition in the file's FGDC metadata
@@ -302,7 +322,8 @@ def read_release_prices(source: Source) -> pd.DataFrame:
     from reelib.readers.usgs_mcs import parse_product
 
     frames = []
-    for path in source_files(source.id, "*raree_salient.csv"):
+    paths = paths if paths is not None else source_files(source.id)
+    for path in _pick(paths, source.id, "*raree_salient.csv"):
         meta = path.with_name(path.name.replace("_salient.csv", "_meta.xml"))
         if not meta.exists():
             continue

@@ -60,19 +60,29 @@ def test_fetch_sources_from_the_real_mirror_verifies_every_registered_file(tmp_p
     assert all(Path(p).is_file() for p in paths)
 
 
-def test_a_pinned_folder_with_a_changed_file_is_refused(tmp_path):
-    """A folder pinned by its SHA256SUMS: a changed listed file is refused like a file,
-    and nothing appears under its final name."""
-    import shutil
+PINNED = "usgs-mcs-2022-data-release-selected"
 
-    from reelib.exceptions import HashMismatchError
+
+@pytest.fixture
+def pinned_copy(tmp_path):
+    """A writable copy of a pinned release folder in a mirror of its own; returns the
+    copy's mirror root and the source id."""
+    import shutil
 
     mirror = config.mirror_dir()
     if mirror is None:
         pytest.skip("no mirror beside the checkout")
-    sid = "usgs-mcs-2022-data-release-selected"
     copy = tmp_path / "mirror"
-    shutil.copytree(mirror / sid, copy / sid)
+    shutil.copytree(mirror / PINNED, copy / PINNED)
+    return copy, PINNED
+
+
+def test_a_pinned_folder_with_a_changed_file_is_refused(tmp_path, pinned_copy):
+    """A folder pinned by its SHA256SUMS: a changed listed file is refused like a file,
+    and nothing appears under its final name."""
+    from reelib.exceptions import HashMismatchError
+
+    copy, sid = pinned_copy
     victim = copy / sid / "mcs2022-raree_world.csv"
     victim.write_bytes(victim.read_bytes().replace(b"43000", b"44000", 1))
     raw = tmp_path / "raw"
@@ -81,17 +91,10 @@ def test_a_pinned_folder_with_a_changed_file_is_refused(tmp_path):
     assert not (raw / sid / "mcs2022-raree_world.csv").exists()
 
 
-def test_a_damaged_checksums_file_is_refused(tmp_path):
-    import shutil
-
+def test_a_damaged_checksums_file_is_refused(tmp_path, pinned_copy):
     from reelib.exceptions import HashMismatchError
 
-    mirror = config.mirror_dir()
-    if mirror is None:
-        pytest.skip("no mirror beside the checkout")
-    sid = "usgs-mcs-2022-data-release-selected"
-    copy = tmp_path / "mirror"
-    shutil.copytree(mirror / sid, copy / sid)
+    copy, sid = pinned_copy
     sums = copy / sid / "SHA256SUMS"
     sums.write_text(sums.read_text().replace("mcs2022-raree_world.csv", "../../etc/passwd"))
     with pytest.raises(HashMismatchError, match="SHA256SUMS"):
