@@ -14,6 +14,7 @@ import warnings
 from collections.abc import Iterable
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from reelib.exceptions import EncodingError, MissingColumnError, TruncatedFileError
@@ -81,7 +82,7 @@ def require_columns(df: pd.DataFrame, columns: Iterable[str], path: Path | str,
 
 
 
-def open_workbook(path: Path, *, data_only: bool = True):
+def open_workbook(path: Path, *, data_only: bool = True, read_only: bool = False):
     """Open an .xlsx workbook with openpyxl; a damaged or cut-off file is a
     ``TruncatedFileError`` (openpyxl's print-area and style warnings are silenced)."""
     import openpyxl
@@ -89,7 +90,7 @@ def open_workbook(path: Path, *, data_only: bool = True):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
         try:
-            return openpyxl.load_workbook(path, data_only=data_only)
+            return openpyxl.load_workbook(path, data_only=data_only, read_only=read_only)
         except Exception as exc:  # zip/XML errors mean a damaged or cut-off workbook
             raise TruncatedFileError(path, f"not a readable .xlsx workbook ({exc})",
                                      fix=_REFETCH) from exc
@@ -104,20 +105,24 @@ def require_sheets(sheet_names: list[str], wanted: Iterable[str], path: Path) ->
 
 
 def read_sheets(path: Path, sheets: list[str]) -> dict:
-    """Read the named sheets of a workbook with pandas in one pass (cells as objects)."""
-    import pandas as pd
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)
-        try:
-            book = pd.ExcelFile(path)
-        except Exception as exc:
-            raise TruncatedFileError(path, f"not a readable .xlsx workbook ({exc})",
-                                     fix=_REFETCH) from exc
-        with book:
-            require_sheets(book.sheet_names, sheets, path)
+    """Read the named sheets of a workbook in one pass, as frames of cell values (objects;
+    an empty cell is missing). openpyxl's read-only mode, with the sheet's stated size
+    ignored (DataWeb workbooks state none): about twice as fast as the full load."""
+    book = open_workbook(path, read_only=True)
+    try:
+        require_sheets(book.sheetnames, sheets, path)
+        out = {}
+        for name in sheets:
+            sheet = book[name]
+            sheet.reset_dimensions()
             try:
-                return pd.read_excel(book, sheet_name=sheets, header=None, dtype=object)
-            except Exception as exc:
+                rows = list(sheet.iter_rows(values_only=True))
+            except Exception as exc:  # zip/XML errors mean a damaged or cut-off workbook
                 raise TruncatedFileError(path, f"not a readable .xlsx workbook ({exc})",
                                          fix=_REFETCH) from exc
+            while rows and all(v is None for v in rows[-1]):
+                rows.pop()
+            out[name] = pd.DataFrame(rows, dtype=object).fillna(np.nan)
+        return out
+    finally:
+        book.close()

@@ -101,13 +101,11 @@ def read_usitc(flow: str, path: Path | None = None) -> pd.DataFrame:
             value_usd_kg_measured=both["value"].where(is_kg),
             is_quantity_suppressed=both["suppressed"].fillna(0).astype(float) > 0,
         )
-        grouped = both.groupby(["Country", "HTS Number", "Description", "year", "period"],
-                               as_index=False).agg(
-            value_usd=("value", lambda v: v.sum(min_count=1)),
-            quantity_kg=("quantity_kg", lambda v: v.sum(min_count=1)),
-            value_usd_kg_measured=("value_usd_kg_measured", lambda v: v.sum(min_count=1)),
-            is_quantity_suppressed=("is_quantity_suppressed", "any"),
-        )
+        by = both.groupby(["Country", "HTS Number", "Description", "year", "period"])
+        # a sum over lines that are all missing stays missing (min_count=1), never 0
+        sums = by[["value", "quantity_kg", "value_usd_kg_measured"]].sum(min_count=1)
+        grouped = sums.rename(columns={"value": "value_usd"}).join(
+            by["is_quantity_suppressed"].any()).reset_index()
         frames.append(grouped)
     df = pd.concat(frames, ignore_index=True)
     df = df[~((df["period"] == "annual") & (df["year"] == 2026))]
