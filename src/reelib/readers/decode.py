@@ -122,7 +122,9 @@ def read_sheets(path: Path, sheets: list[str]) -> dict:
                                          fix=_REFETCH) from exc
             while rows and all(v is None for v in rows[-1]):
                 rows.pop()
-            out[name] = pd.DataFrame(rows, dtype=object).fillna(np.nan)
+            width = max((len(r) for r in rows), default=0)  # rows end at their last cell
+            out[name] = pd.DataFrame([r + (None,) * (width - len(r)) for r in rows],
+                                     dtype=object).fillna(np.nan)
         return out
     finally:
         book.close()
