@@ -17,7 +17,7 @@ import pandas as pd
 from reelib.analysis import editions, shares
 from reelib.analysis.concentration import hhi_band
 from reelib.exceptions import SelectionError
-from reelib.reference.events import export_controls
+from reelib.reference.export_controls import covering, shorts_on
 
 
 def _reserves_share(reserves: pd.DataFrame, commodity: str, edition: str) -> float | None:
@@ -117,12 +117,14 @@ def _revised(revisions: pd.DataFrame, commodity: str, measure: str) -> tuple[int
 
 
 def atlas_table(production: pd.DataFrame, reserves: pd.DataFrame, indicators: pd.DataFrame,
-                events: pd.DataFrame, pairs: list[dict], edition: str,
-                revisions: pd.DataFrame | None = None) -> pd.DataFrame:
+                controls: pd.DataFrame, pairs: list[dict], edition: str,
+                revisions: pd.DataFrame | None = None, as_of=None) -> pd.DataFrame:
     """One row per commodity and measure in ``pairs`` (see the module doc), with the trend
     since ``TREND_FROM`` (China's share in the first year the editions give, newest edition
-    per year) and how many country-years ``edition`` revised (``revisions``' production
-    rows; empty without them)."""
+    per year), how many country-years ``edition`` revised (``revisions``' production
+    rows; empty without them), and China's export controls (``reference.export_controls``)
+    covering the commodity: in force at the end of the data's year and on ``as_of`` (the
+    build date; blank without it)."""
     # split each table by commodity once: filtering the whole tables again for each of
     # ~75 pairs was most of the atlas's time
     production_of = _Split(production[production["edition"] == edition])
@@ -148,8 +150,8 @@ def atlas_table(production: pd.DataFrame, reserves: pd.DataFrame, indicators: pd
         first_year, china_first = _trend(history_of[commodity], commodity, measure, year)
         revised = (_revised(revised_of[commodity], commodity, measure)
                    if revisions is not None else (None, ""))
-        controls = export_controls(events, commodity)
-        effective = controls["in_force"].fillna(controls["date"])
+        cover = covering(controls, commodity)
+        at_data = shorts_on(controls, f"{year}-12-31", commodity)
         rows.append({
             "commodity": commodity, "measure": measure, "year": year,
             "world_production_t": head["world_total"],
@@ -163,10 +165,13 @@ def atlas_table(production: pd.DataFrame, reserves: pd.DataFrame, indicators: pd
             "us_import_reliance_item": nir_item,
             "price_change_pct": price, "price_item": price_item,
             "price_first_year": p0, "price_last_year": p1,
-            "export_controlled": bool(len(controls)),
-            "export_control_dates": "; ".join(f"{d:%Y-%m-%d}" for d in effective),
-            "export_controls": "; ".join(f"{d:%Y-%m-%d} ({a or e})" for d, a, e in zip(
-                effective, controls["announcement"], controls["event_id"])),
+            "export_controlled": bool(at_data),
+            "controls_in_force_end_of_year": at_data,
+            "controls_in_force_build_date": (shorts_on(controls, as_of, commodity)
+                                             if as_of is not None else ""),
+            "export_controls": "; ".join(f"{s} (announced {a:%Y-%m-%d}, in force {f:%Y-%m-%d})"
+                                         for s, a, f in zip(cover["short"], cover["announced"],
+                                                            cover["in_force"])),
             "china_share_first_year": first_year, "china_share_first_pct": china_first,
             "revised_country_years": revised[0], "revised_editions": revised[1],
             "edition": edition, "source_id": str(latest["source_id"].iloc[0]),
@@ -237,21 +242,10 @@ DISPLAY = ["commodity", "measure", "year", "world_production_t", "china_share_pc
            "revised_editions",
            "top_country", "top_share_pct", "cr3_pct", "hhi_lower", "hhi_upper",
            "china_reserves_share_pct", "us_import_reliance_pct",
-           "us_import_reliance_qualifier", "price_change_pct", "export_control_dates"]
+           "us_import_reliance_qualifier", "price_change_pct", "controls_in_force_end_of_year",
+           "controls_in_force_build_date"]
 
 
 def display_columns(atlas: pd.DataFrame) -> pd.DataFrame:
     """The atlas as a page shows it (``DISPLAY`` columns)."""
     return atlas.loc[:, [c for c in DISPLAY if c in atlas.columns]]
-
-
-def controls_table(events: pd.DataFrame) -> pd.DataFrame:
-    """China's export-control measures: announced, in force, announcement, commodities,
-    what it does, source."""
-    c = events[events["export_control"]].sort_values("date")
-    return pd.DataFrame({
-        "announced": c["date"].dt.date.astype("string"),
-        "in_force": c["in_force"].dt.date.astype("string"),
-        "announcement": c["announcement"], "commodities": c["commodities"].str.replace(
-            ";", ", "), "measure": c["event"], "source": c["source"],
-    }).reset_index(drop=True)

@@ -465,8 +465,8 @@ def plot_atlas_ranked(atlas: pd.DataFrame, *, title: str, caption: str,
     ax.xaxis.set_major_formatter(PercentFormatter(decimals=0))
     ax.tick_params(axis="y", labelsize=8)
     handles = [plt.Rectangle((0, 0), 1, 1, color=COUNTRY_COLORS["CHN"],
-                             label="under a Chinese export control (events registry)"),
-               plt.Rectangle((0, 0), 1, 1, color="#e8a0a8", label="no export control recorded")]
+                             label="Chinese export control in force, end of data year"),
+               plt.Rectangle((0, 0), 1, 1, color="#e8a0a8", label="none in force then")]
     ax.legend(handles=handles, fontsize=8.5, loc="lower right", frameon=True)
     ax.set(title=title, xlabel="China's share of world production")
     add_caption(fig, caption)

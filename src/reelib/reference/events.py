@@ -2,11 +2,10 @@
 
 Each row has an id, a date and its precision, a category, a description, the rare-earth
 elements it concerns (``all``, a ``;``-list, or blank for other minerals) and whether
-break tests are run at it, and a public source. Export-control measures also name their
-announcement, the date they took effect (``in_force``) and the USGS commodities they
-cover (``commodities``, a ``;``-list), with ``export_control = yes``. Price charts
-annotate events from here, break tests run at the flagged ones, and the critical-minerals
-atlas marks each commodity with the controls that cover it.
+break tests are run at it, and a public source. Price charts annotate events from here
+and break tests run at the flagged ones. What an export control covers, when it took
+effect and whether it was suspended are in ``export_controls.csv``
+(``reference.export_controls``), whose rows name the event that announced them.
 """
 
 from __future__ import annotations
@@ -22,7 +21,7 @@ EVENTS_FILE: Path = config.REFERENCE_DIR / "events.csv"
 
 
 COLUMNS = ("event_id", "label", "date", "date_precision", "category", "event", "elements",
-           "test_breaks", "announcement", "in_force", "commodities", "export_control", "source")
+           "test_breaks", "source")
 
 
 def load_events(path: Path | None = None) -> pd.DataFrame:
@@ -37,16 +36,7 @@ def load_events(path: Path | None = None) -> pd.DataFrame:
         raise RegistryError(f"{path}: event(s) {unsourced} cite no source; every event "
                             "needs a public source")
     return df.assign(date=pd.to_datetime(df["date"], format="%Y-%m-%d"),
-                     in_force=pd.to_datetime(df["in_force"].replace("", None),
-                                             format="%Y-%m-%d"),
-                     test_breaks=df["test_breaks"].eq("yes"),
-                     export_control=df["export_control"].eq("yes"))
-
-
-def export_controls(events: pd.DataFrame, commodity: str) -> pd.DataFrame:
-    """China's export-control measures that cover a USGS commodity, in date order."""
-    covers = events["commodities"].str.split(";").map(lambda cs: commodity in cs)
-    return events[events["export_control"] & covers].sort_values("date")
+                     test_breaks=df["test_breaks"].eq("yes"))
 
 
 def events_for(events: pd.DataFrame, element: str, start, end,

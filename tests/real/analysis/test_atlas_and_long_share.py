@@ -7,7 +7,7 @@ import pytest
 from reelib.analysis import atlas, shares
 from reelib.processed.tables import country_production_pairs
 from reelib.readers import usgs_mcs
-from reelib.reference.events import load_events
+from reelib.reference.export_controls import load_export_controls
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +55,7 @@ def table(processed):
     production = processed("production")
     pairs = country_production_pairs(production, "MCS 2026")
     return atlas.atlas_table(production, processed("reserves"), processed("us_indicators"),
-                             load_events(), pairs, "MCS 2026")
+                             load_export_controls(), pairs, "MCS 2026", as_of="2026-12-07")
 
 
 def test_the_atlas_has_a_row_per_commodity_measure_with_production_by_country(table):
@@ -84,7 +84,12 @@ def test_export_controls_mark_the_commodities_the_registry_names(table):
     assert {"Gallium", "Graphite (natural)", "Antimony", "Tungsten", "Bismuth", "Indium",
             "Molybdenum", "Tellurium", "Rare earths"} <= marked
     gallium = table[table["commodity"] == "Gallium"].iloc[0]
-    assert gallium["export_control_dates"].startswith("2023-08-01")
+    # at the end of 2025 the U.S.-specific ban (No. 46/2024 art. 2) was suspended
+    assert gallium["controls_in_force_end_of_year"] == "No. 23/2023"
+    assert gallium["controls_in_force_build_date"] == "No. 23/2023; No. 46/2024 art. 2 (?)"
+    rare = table[table["commodity"] == "Rare earths"].iloc[0]
+    assert rare["controls_in_force_end_of_year"] == "Catalogue 2023; No. 18/2025"
+    assert "No. 57/2025 (?)" in rare["controls_in_force_build_date"]
     assert "Copper" not in marked
 
 
