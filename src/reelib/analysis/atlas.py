@@ -18,43 +18,89 @@ from reelib.analysis import editions, shares
 from reelib.analysis.concentration import hhi_band
 from reelib.exceptions import SelectionError
 from reelib.reference.export_controls import covering, shorts_on
+from reelib.reference.reserves_basis import reserves_basis
 
 
-def _reserves_share(reserves: pd.DataFrame, commodity: str, edition: str) -> float | None:
+def _reserves_share(reserves: pd.DataFrame, commodity: str, measure: str,
+                    edition: str) -> tuple[float | None, bool, str]:
+    """(China's share of world reserves %, whether it is an upper bound, the reserves
+    measure used). China and the world come from one reserves measure: the chapter's only
+    one, or the one ``reference.reserves_basis`` pairs with the production measure (potash
+    in K2O with K2O reserves, not recoverable ore); several without a pairing give none.
+    A world total printed as a lower bound ('>4,400,000') makes the share an upper bound."""
     rows = reserves[(reserves["commodity"] == commodity) & (reserves["edition"] == edition)]
-    world = rows.loc[rows["entity"] == "world", "reserves_t"].dropna()
+    kinds = rows["measure"].dropna().unique()
+    if len(kinds) > 1:
+        paired = reserves_basis().get((commodity, measure))
+        if paired is None:
+            return None, False, ""
+        rows = rows[rows["measure"] == paired[0]]
+    world_rows = rows[rows["entity"] == "world"].dropna(subset=["reserves_t"])
     china = rows.loc[rows["country_iso3"] == "CHN", "reserves_t"].dropna()
-    if world.empty or china.empty or float(world.iloc[0]) <= 0:
-        return None
-    return 100 * float(china.iloc[0]) / float(world.iloc[0])
+    if world_rows.empty or china.empty or float(world_rows["reserves_t"].iloc[0]) <= 0:
+        return None, False, ""
+    world = world_rows.iloc[0]
+    at_most = bool(world["is_lower_bound"]) if not pd.isna(world["is_lower_bound"]) else False
+    return (100 * float(china.iloc[0]) / float(world["reserves_t"]), at_most,
+            str(world["measure"]))
+
+
+def _bounded(value: float | None, at_most: bool) -> str:
+    """A share as a page prints it: '≤ 58.7' when it is an upper bound."""
+    if value is None:
+        return ""
+    return f"{'≤ ' if at_most else ''}{value:.1f}"
 
 
 def _pick(rows: pd.DataFrame, measure: str) -> pd.DataFrame:
-    """The rows of the chapter's first item; of the sub-commodity the measure names, when
-    the chapter holds several (bauxite and alumina)."""
+    """The rows of the item the measure names, else of the chapter's first item: a
+    sub-commodity (bauxite and alumina) or an item's own name after its colon ("...:
+    Ferrosilicon, all grades" for the ferrosilicon measure, "...: Silicon metal" for silicon
+    metal) counts as named when the measure contains it."""
     subs = rows["sub_commodity"].dropna().unique()
     if len(subs) > 1:
         named = [s for s in subs if str(s).lower() in measure.lower()]
         if named:
             rows = rows[rows["sub_commodity"] == named[0]]
+    items = rows["item"].dropna().unique()
+    if len(items) > 1:
+        own = {i: str(i).rsplit(":", 1)[-1].split(",")[0].strip().lower() for i in items
+               if ":" in str(i)}
+        named = [i for i, name in own.items() if name and name in measure.lower()]
+        if named:
+            return rows[rows["item"] == named[0]].sort_values("year")
     first = rows["item"].iloc[rows["source_row"].to_numpy(dtype="float64",
                                                           na_value=np.inf).argmin()]
     return rows[rows["item"] == first].sort_values("year")
 
 
-def _import_reliance(rows: pd.DataFrame, measure: str) -> tuple[float | None, str, str]:
-    """(value, qualifier, item) of the latest U.S. net import reliance (``rows``: the
-    chapter's net import reliance rows)."""
+#: the number a printed bound stands at: '<25' at 25, '>75' at 75 (the qualifier says which)
+_BOUND_AT = {"upper_bound": "value_high", "lower_bound": "value_low",
+             "less_than_half": "value_high"}
+
+
+def _import_reliance(rows: pd.DataFrame, measure: str) -> tuple[float | None, str, str, str]:
+    """(value, qualifier, item, as printed) of the latest U.S. net import reliance
+    (``rows``: the chapter's net import reliance rows). A bound keeps its qualifier and
+    its printed text ('<25', '>75'); its number is the bound, never the other end of the
+    interval (0 for '<25')."""
     if rows.empty:
-        return None, "", ""
+        return None, "", "", ""
     item = _pick(rows, measure).dropna(subset=["year"])
     if item.empty:
-        return None, "", ""
+        return None, "", "", ""
     last = item.iloc[-1]
-    # a bound (">75", "<25") is kept with its qualifier; its number is the bound
-    found = [last[c] for c in ("value", "value_low", "value_high") if not pd.isna(last[c])]
+    qualifier = str(last["qualifier"])
+    if qualifier in _BOUND_AT:
+        found = [last[_BOUND_AT[qualifier]]]
+    elif qualifier == "range":
+        found = [(float(last["value_low"]) + float(last["value_high"])) / 2]
+    else:
+        found = [last["value"]]
+    found = [f for f in found if not pd.isna(f)]
     value = float(found[0]) if found else None
-    return value, str(last["qualifier"]), f"{last['item']} ({int(last['year'])})"
+    return (value, qualifier, f"{last['item']} ({int(last['year'])})",
+            str(last["value_raw"]).strip())
 
 
 def _price_change(rows: pd.DataFrame,
@@ -144,12 +190,14 @@ def atlas_table(production: pd.DataFrame, reserves: pd.DataFrame, indicators: pd
         country_shares = shares.compute_shares(latest)
         conc = shares.concentration(country_shares)
         head = shares.summarise_year(country_shares, conc, year)
-        nir, nir_qualifier, nir_item = _import_reliance(
+        nir, nir_qualifier, nir_item, nir_printed = _import_reliance(
             indicators_of[commodity, "Net import reliance"], measure)
         price, price_item, p0, p1 = _price_change(indicators_of[commodity, "Price"], measure)
         first_year, china_first = _trend(history_of[commodity], commodity, measure, year)
         revised = (_revised(revised_of[commodity], commodity, measure)
                    if revisions is not None else (None, ""))
+        reserves_share, reserves_at_most, reserves_measure = _reserves_share(
+            reserves_of[commodity], commodity, measure, edition)
         cover = covering(controls, commodity)
         at_data = shorts_on(controls, f"{year}-12-31", commodity)
         rows.append({
@@ -158,11 +206,16 @@ def atlas_table(production: pd.DataFrame, reserves: pd.DataFrame, indicators: pd
             "china_share_pct": head["country_share_pct"],
             "top_country": head["top_country"], "top_share_pct": head["cr1_pct"],
             "cr3_pct": head["cr3_pct"], "hhi_lower": head["hhi_lower"],
+            "share_basis": head["denominator_kind"],
+            "rounding_gap_pct": float(conc.loc[conc["year"] == year,
+                                               "rounding_gap_pct"].iloc[0]),
             "hhi_upper": head["hhi_upper"], "countries": int(pair.get("countries", 0)),
-            "china_reserves_share_pct": _reserves_share(reserves_of[commodity], commodity,
-                                                        edition),
+            "china_reserves_share_pct": reserves_share,
+            "china_reserves_share_is_upper_bound": reserves_at_most,
+            "china_reserves_share_printed": _bounded(reserves_share, reserves_at_most),
+            "china_reserves_measure": reserves_measure,
             "us_import_reliance_pct": nir, "us_import_reliance_qualifier": nir_qualifier,
-            "us_import_reliance_item": nir_item,
+            "us_import_reliance_item": nir_item, "us_import_reliance_printed": nir_printed,
             "price_change_pct": price, "price_item": price_item,
             "price_first_year": p0, "price_last_year": p1,
             "export_controlled": bool(at_data),
@@ -183,8 +236,9 @@ def atlas_table(production: pd.DataFrame, reserves: pd.DataFrame, indicators: pd
         "year": "Int64", "countries": "Int64", "price_first_year": "Int64",
         "price_last_year": "Int64", "world_production_t": "Float64",
         "china_share_pct": "Float64", "top_share_pct": "Float64", "cr3_pct": "Float64",
-        "hhi_lower": "Float64", "hhi_upper": "Float64",
+        "hhi_lower": "Float64", "hhi_upper": "Float64", "rounding_gap_pct": "Float64",
         "china_reserves_share_pct": "Float64", "us_import_reliance_pct": "Float64",
+        "china_reserves_share_is_upper_bound": "bool",
         "price_change_pct": "Float64", "export_controlled": "bool",
         "china_share_first_year": "Int64", "china_share_first_pct": "Float64",
         "revised_country_years": "Int64",
@@ -233,7 +287,10 @@ def exposed(atlas: pd.DataFrame) -> pd.DataFrame:
     without a reliance figure are left out."""
     both = atlas.dropna(subset=["us_import_reliance_pct", "hhi_lower"])
     high = both["hhi_lower"].map(lambda h: hhi_band(float(h)) == "highly concentrated")
-    return both[high.astype(bool) & (both["us_import_reliance_pct"] >= MOSTLY_IMPORTED_PCT)]
+    # '<50' or 'less than half' never shows at least half; '>50' and exact values can
+    at_least = both["us_import_reliance_qualifier"].isin(["exact", "lower_bound", "estimate"])
+    return both[high.astype(bool) & at_least
+                & (both["us_import_reliance_pct"] >= MOSTLY_IMPORTED_PCT)]
 
 
 #: the atlas columns a page shows, in order (the CSV keeps them all)
@@ -241,9 +298,8 @@ DISPLAY = ["commodity", "measure", "year", "world_production_t", "china_share_pc
            "china_share_first_year", "china_share_first_pct", "revised_country_years",
            "revised_editions",
            "top_country", "top_share_pct", "cr3_pct", "hhi_lower", "hhi_upper",
-           "china_reserves_share_pct", "us_import_reliance_pct",
-           "us_import_reliance_qualifier", "price_change_pct", "controls_in_force_end_of_year",
-           "controls_in_force_build_date"]
+           "china_reserves_share_printed", "us_import_reliance_printed", "price_change_pct",
+           "controls_in_force_end_of_year", "controls_in_force_build_date"]
 
 
 def display_columns(atlas: pd.DataFrame) -> pd.DataFrame:

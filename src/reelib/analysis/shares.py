@@ -11,9 +11,19 @@ added to country rows: only ``entity == 'country'`` rows are ranked, "Other coun
 * upper bound: the remainder is one producer (adds its share squared).
 
 The remainder also absorbs any mass the named rows leave unexplained (withheld values,
-for instance). When USGS rounds the world total, the rows can add up to slightly more
-than 100% of it; CR-n and the HHI are then taken of the rows' own sum (so they stay
-within 100% and 10,000) and the overshoot is reported.
+for instance).
+
+The rounding rule, applied here and nowhere else: USGS rounds the world total and each
+country separately, so the listed rows (countries and "Other countries") can add up to
+more than the printed total. Shares stay shares of the printed total, as the publisher
+computes them (China 270,000 t of 380,000 t is 71.1%), but no share and no CR-n is shown
+above 100%: a share of 101% or a CR3 of 101% would claim a precision the table does not
+have. The HHI interval covers both the printed total and the rows' own sum when the gap
+is a rounding gap (within ``ROUNDING_GAP_MAX`` points). ``denominator_kind`` names the
+case (``ROWS_ABOVE_TOTAL`` within rounding, ``ROWS_FAR_ABOVE_TOTAL`` beyond it: then a
+figure is inconsistent with the total, not rounded), ``rounding_gap_pct`` gives the gap
+(rows minus total, in points of the printed total), and the pages state the rule where
+it applies. Where the rows add up to less, the missing mass joins the remainder.
 """
 
 from __future__ import annotations
@@ -32,6 +42,10 @@ __all__ = ["compute_shares", "concentration", "hhi_band", "long_run_share", "sel
 
 #: largest difference (points) between the rows' sum and the world total read as rounding
 ROUNDING_GAP_MAX = 2.0
+#: the denominator kind where the listed rows add up to more than the published total
+ROWS_ABOVE_TOTAL = "world total (rows above it by rounding)"
+#: ... and where they add up to more than rounding explains (the printed total is kept)
+ROWS_FAR_ABOVE_TOTAL = "world total (rows above it by more than rounding)"
 
 
 def select_series(table: pd.DataFrame, commodity: str, *, measure: str | None = None,
@@ -73,8 +87,8 @@ def select_series(table: pd.DataFrame, commodity: str, *, measure: str | None = 
 _SHARES_INPUT = ("year", "country", "country_iso3", "entity", "value", "edition",
                  "is_estimate", "caveats")
 _SHARES_COLUMNS = ["year", "country", "country_iso3", "entity", "value", "denominator",
-                   "denominator_kind", "share_pct", "share_of_rows_pct", "rank", "edition",
-                   "is_estimate", "caveats"]
+                   "denominator_kind", "world_total_printed", "share_pct", "share_of_rows_pct",
+                   "rank", "edition", "is_estimate", "caveats"]
 
 
 def _check_one_basis(year: np.ndarray, basis: np.ndarray) -> None:
@@ -127,6 +141,9 @@ def compute_shares(rows: pd.DataFrame) -> pd.DataFrame:
     at = np.searchsorted(years, year)  # each row's year
     denom, row_sum = np.zeros(len(years)), np.zeros(len(years))
     published = np.zeros(len(years), dtype=bool)
+    over = np.zeros(len(years), dtype=bool)
+    beyond = np.zeros(len(years), dtype=bool)
+    printed = np.full(len(years), np.nan)
     rank = np.full(len(year), np.nan)
     for i in range(len(years)):
         here = at == i
@@ -139,6 +156,13 @@ def compute_shares(rows: pd.DataFrame) -> pd.DataFrame:
                       + np.nansum(value[here & is_residual]))
         published[i] = len(world) == 1 and world[0] > 0
         denom[i] = world[0] if published[i] else row_sum[i]
+        if published[i]:
+            printed[i] = world[0]
+        if published[i] and row_sum[i] > world[0]:  # the rounding rule (module doc)
+            if row_sum[i] <= world[0] * (1 + ROUNDING_GAP_MAX / 100):
+                over[i] = True
+            else:
+                beyond[i] = True
         ranked = np.flatnonzero(here & is_country & ~np.isnan(value))
         rank[ranked] = ranks_desc(value[ranked])
     if not (denom > 0).any():
@@ -153,8 +177,12 @@ def compute_shares(rows: pd.DataFrame) -> pd.DataFrame:
     df = rows.iloc[dated[order], keep].reset_index(drop=True)
     at = at[order]
     df["denominator"] = denom[at]
-    df["denominator_kind"] = np.where(published[at], "world total", "sum of rows")
-    df["share_pct"] = 100 * df["value"] / df["denominator"]
+    df["world_total_printed"] = np.where(published[at], printed[at], np.nan)
+    df["denominator_kind"] = np.select(
+        [over[at], beyond[at], published[at]],
+        [ROWS_ABOVE_TOTAL, ROWS_FAR_ABOVE_TOTAL, "world total"], "sum of rows")
+    # no share claims more than all of the printed total
+    df["share_pct"] = (100 * df["value"] / df["denominator"]).clip(upper=100.0)
     df["share_of_rows_pct"] = (100 * df["value"] / row_sum[at]).mask(row_sum[at] <= 0)
     rank = rank[order]
     df["rank"] = pd.arrays.IntegerArray(np.nan_to_num(rank).astype("int64"), np.isnan(rank))
@@ -169,14 +197,16 @@ _CONCENTRATION_COLUMNS = ["year", "top_country", "cr1_pct", "cr3_pct", "hhi_lowe
 
 
 def _year_concentration(country: np.ndarray, share: np.ndarray, rows_share: np.ndarray,
-                        value: np.ndarray, is_country: np.ndarray,
+                        value: np.ndarray, denominator: np.ndarray, is_country: np.ndarray,
                         is_residual: np.ndarray) -> dict:
     """``concentration`` of one year, from its rows as arrays (NaN for missing)."""
     named = is_country & ~np.isnan(share)
     order = np.argsort(-share[named], kind="stable")  # largest first
     s = share[named][order] / 100
     residual = np.nansum(share[is_residual]) / 100
-    gap = float(s.sum() + residual - 1)
+    total = denominator[0] if len(denominator) else np.nan
+    # from the values, not the shares: a share is capped at 100% and would hide the gap
+    gap = float((np.nansum(value[is_country]) + np.nansum(value[is_residual])) / total - 1)
     gap = 0.0 if abs(gap) < 1e-9 else gap  # float noise
     remainder = residual + max(-gap, 0.0)  # withheld or unexplained mass counts too
     bounds = [hhi_bounds(s, remainder)]
@@ -186,8 +216,10 @@ def _year_concentration(country: np.ndarray, share: np.ndarray, rows_share: np.n
         bounds.append(hhi_bounds(rows_s, float(np.nansum(rows_share[is_residual])) / 100))
     return dict(
         top_country=country[named][order][0] if len(s) else pd.NA,
-        cr1_pct=100 * float(s[:1].sum()), cr3_pct=100 * float(s[:3].sum()),
-        hhi_lower=min(b[0] for b in bounds), hhi_upper=max(b[1] for b in bounds),
+        cr1_pct=min(100.0, 100 * float(s[:1].sum())),
+        cr3_pct=min(100.0, 100 * float(s[:3].sum())),
+        hhi_lower=min(10_000.0, min(b[0] for b in bounds)),
+        hhi_upper=min(10_000.0, max(b[1] for b in bounds)),
         named_share_pct=float(share[named].sum()), remainder_pct=100 * remainder,
         rounding_gap_pct=100 * gap, n_countries=int((value[named] > 0).sum()))
 
@@ -219,6 +251,7 @@ def concentration(shares: pd.DataFrame) -> pd.DataFrame:
         share=shares["share_pct"].to_numpy(dtype="float64", na_value=np.nan)[order],
         rows_share=rows_share[order],
         value=shares["value"].to_numpy(dtype="float64", na_value=np.nan)[order],
+        denominator=shares["denominator"].to_numpy(dtype="float64", na_value=np.nan)[order],
         is_country=entity == "country", is_residual=entity == "residual")
     kinds = shares["denominator_kind"].to_numpy(dtype=object)[order]
     starts = np.flatnonzero(np.r_[True, year[1:] != year[:-1]]) if len(year) else []

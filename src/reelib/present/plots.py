@@ -479,18 +479,27 @@ def plot_atlas_scatter(atlas: pd.DataFrame, *, title: str, caption: str) -> Figu
     d = atlas.dropna(subset=["us_import_reliance_pct"]).copy()
     d["hhi_mid"] = (d["hhi_lower"].astype(float) + d["hhi_upper"].astype(float)) / 2
     fig, ax = plt.subplots(figsize=(10, 5.6))
-    for controlled, color, label in ((False, "#8c959f", "no export control recorded"),
+    # a printed bound is drawn at the bound, pointing where the true value lies
+    shape = d["us_import_reliance_qualifier"].map(
+        {"lower_bound": ">", "upper_bound": "<", "less_than_half": "<"}).fillna("o")
+    for controlled, color, label in ((False, "#8c959f", "no export control in force"),
                                      (True, COUNTRY_COLORS["CHN"],
-                                      "under a Chinese export control")):
-        g = d[d["export_controlled"] == controlled]
-        ax.errorbar(g["us_import_reliance_pct"].astype(float), g["hhi_mid"],
-                    yerr=[g["hhi_mid"] - g["hhi_lower"].astype(float),
-                          g["hhi_upper"].astype(float) - g["hhi_mid"]],
-                    fmt="o", ms=5, color=color, ecolor=color, alpha=0.85, label=label)
+                                      "Chinese export control in force")):
+        for marker in ("o", ">", "<"):
+            g = d[(d["export_controlled"] == controlled) & (shape == marker)]
+            if g.empty:
+                continue
+            ax.errorbar(g["us_import_reliance_pct"].astype(float), g["hhi_mid"],
+                        yerr=[g["hhi_mid"] - g["hhi_lower"].astype(float),
+                              g["hhi_upper"].astype(float) - g["hhi_mid"]],
+                        fmt=marker, ms=6 if marker == "o" else 8, color=color, ecolor=color,
+                        alpha=0.85, label=label if marker == "o" else None)
         if controlled:
-            for r in g.itertuples():
+            for r in d[d["export_controlled"] == controlled].itertuples():
                 ax.annotate(r.commodity, (float(r.us_import_reliance_pct), r.hhi_mid),
                             xytext=(4, 3), textcoords="offset points", fontsize=8, color=color)
+    ax.plot([], [], ">", color="#555555", label="reliance printed as a lower bound ('>75')")
+    ax.plot([], [], "<", color="#555555", label="reliance printed as an upper bound ('<25')")
     ax.axhline(HHI_HIGHLY_CONCENTRATED, color="#999999", ls=":", lw=1)
     ax.text(1, HHI_HIGHLY_CONCENTRATED + 120,
             f"highly concentrated above {HHI_HIGHLY_CONCENTRATED:,}", fontsize=7.5,

@@ -50,6 +50,8 @@ LABELS = {"rp_years": "Reserves / production (years)", "abs_change": "Absolute c
           "status_build_date": "Status, build date",
           "us_import_reliance_pct": "U.S. net import reliance (%)",
           "us_import_reliance_qualifier": "Reliance as printed",
+          "us_import_reliance_printed": "U.S. net import reliance (%, as printed)",
+          "china_reserves_share_printed": "China share of reserves (%; ≤: world a lower bound)",
           "china_share_first_year": "First year (from 2020)",
           "china_share_first_pct": "China share, first year (%)",
           "revised_country_years": "Country-years revised",

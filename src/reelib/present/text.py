@@ -14,6 +14,7 @@ import pandas as pd
 
 from reelib.analysis.prices.breaks import EventTest
 from reelib.analysis.prices.trend import TrendResult
+from reelib.analysis.shares import ROWS_ABOVE_TOTAL, ROWS_FAR_ABOVE_TOTAL
 from reelib.present.numbers import (fmt_num, fmt_p, fmt_pct, fmt_range,  # noqa: F401
                                     format_fact, format_value, range_text)
 from reelib.sources.registry import load_registry
@@ -187,12 +188,20 @@ def describe_largest_change(series: pd.DataFrame, value: str, time: str = "year"
     return text + "."
 
 
+def fmt_qlr_p(qlr: dict) -> str:
+    """The sup-F p-value; at the end of Andrews' table it is a bound ('p ≥ 0.5')."""
+    bound = qlr.get("p_bound", "")
+    if bound:
+        return f"p {bound} {qlr['p_value']:g}"
+    return fmt_p(qlr["p_value"])
+
+
 def describe_qlr(qlr: dict) -> str:
     """Where the data put their own break (sup-F / QLR) and whether it is significant."""
     significant = qlr["p_value"] < 0.05
     return (f"Searching all {qlr['dates_searched']} admissible dates, the largest break "
             f"statistic falls at {qlr['break_at']} (sup-F = {qlr['sup_f']:.2f}; Andrews' 5% "
-            f"critical value {qlr['critical_5pct']:.2f}, {fmt_p(qlr['p_value'])}): "
+            f"critical value {qlr['critical_5pct']:.2f}, {fmt_qlr_p(qlr)}): "
             + ("the series has a break at a date of its own choosing."
                if significant else "no date stands out as a break once the search over all "
                                    "dates is accounted for."))
@@ -209,16 +218,35 @@ def describe_method_of_breaks() -> str:
 
 
 def describe_backtest(summary: pd.DataFrame, origins: int) -> str:
-    """How the forecasting model did on the series' own past (rolling origins)."""
+    """How the forecasting model did on the series' own past (rolling origins); a
+    coverage only where enough forecasts stand behind it."""
     first = summary.iloc[0]
     last = summary.iloc[-1]
-    return (f"Backtest: refitted at {origins} successive month-ends, the model's median was "
+    text = (f"Backtest: refitted at {origins} successive month-ends, the model's median was "
             f"off by {first['mape_pct']:.1f}% on average one month ahead and "
             f"{last['mape_pct']:.1f}% {int(last['horizon'])} months ahead "
             f"({int(last['n_forecasts'])} forecast{'s' * int(last['n_forecasts'] != 1)} "
-            "that far); "
-            f"its 95% interval held the actual price in {summary['coverage_pct'].min():.0f}-"
-            f"{summary['coverage_pct'].max():.0f}% of cases.")
+            "that far)")
+    cov = summary["coverage_pct"].dropna()
+    if cov.empty:
+        return (text + f"; with at most {int(summary['n_forecasts'].max())} forecasts per "
+                "horizon, too few to say how often an interval holds, no coverage is given.")
+    return (text + f"; its 95% interval held the actual price in {cov.min():.0f}-"
+            f"{cov.max():.0f}% of cases (n = {int(summary['n_forecasts'].min())}-"
+            f"{int(summary['n_forecasts'].max())} forecasts per horizon).")
+
+
+def describe_calibration(calibration: pd.DataFrame, pooled: dict, label: str) -> str:
+    """The calibrated interval: where it comes from and how often it held, with n."""
+    origins = int(calibration["n_origins"].max())
+    return (f"The 95% interval is calibrated on a long backtest of the {label} series "
+            f"({origins} monthly origins): at each horizon it spans the median times "
+            "exp(±q), q the split-conformal quantile of the absolute log errors. Scored out "
+            "of sample (each forecast against the errors observed before it), it held the "
+            f"price in {pooled['calibrated_pct']:.0f}% of {pooled['n']:,} forecasts "
+            f"(horizons 1-{int(calibration['horizon'].max())}, overlapping, so not "
+            f"independent); the model's own interval held it in {pooled['model_pct']:.0f}% "
+            "of the same forecasts.")
 
 
 def describe_forecast_check(check: dict, label: str, element: str) -> str:
@@ -235,3 +263,46 @@ def describe_forecast_check(check: dict, label: str, element: str) -> str:
             f"currency) moved {check['observed_change_pct']:+.0f}% from "
             f"{check['observed_from_year']} to {check['observed_to_year']}, {where} the "
             "model's interval.")
+
+
+def share_basis_note(kind: str, gap_pct: float, year: int) -> str:
+    """One sentence on the denominator of a year's shares (``analysis.shares`` rounding
+    rule): a rounding gap, a gap beyond rounding, an unallocated rest, or no world total."""
+    listed = f"In {year} the listed countries add up to {100 + gap_pct:.1f}% of"
+    if kind == ROWS_ABOVE_TOTAL:
+        return (f"{listed} the rounded world total, a rounding gap: shares are of the printed "
+                "total as USGS computes them, CR3 is capped at 100%, and the HHI interval "
+                "covers both the total and the countries' own sum.")
+    if kind == ROWS_FAR_ABOVE_TOTAL:
+        return (f"{listed} the printed world total, more than rounding explains: shares are "
+                "of the printed total and none is shown above 100%.")
+    if kind == "sum of rows":
+        return f"USGS prints no world total for {year}: shares are of the listed countries' sum."
+    if gap_pct < -1e-9:
+        return (f"{listed} the world total; the rest is not allocated to any country (the HHI "
+                "interval covers it).")
+    return ""
+
+
+def rounding_rule_summary(table: pd.DataFrame) -> str:
+    """Where the rounding rule applied across a table of ``share_basis`` and
+    ``rounding_gap_pct`` rows (the atlas): how many, and which went beyond rounding."""
+    near = table[table["share_basis"] == ROWS_ABOVE_TOTAL]
+    far = table[table["share_basis"] == ROWS_FAR_ABOVE_TOTAL]
+    none = table[table["share_basis"] == "sum of rows"]
+    parts = []
+    if len(near):
+        parts.append(f"For {len(near)} commodity-measures the listed countries add up to more "
+                     "than the rounded world total by a rounding gap (at most "
+                     f"{near['rounding_gap_pct'].max():.1f} points): shares stay shares of the "
+                     "printed total, CR3 is capped at 100% and the HHI interval covers both "
+                     "totals.")
+    if len(far):
+        names = ", ".join(f"{c.lower()} ({g:+.1f} points)" for c, g in
+                          zip(far["commodity"], far["rounding_gap_pct"]))
+        parts.append(f"For {len(far)} the excess is larger than rounding explains ({names}): "
+                     "the printed world total is kept and no share is shown above 100%.")
+    if len(none):
+        parts.append(f"For {len(none)} USGS prints no world total; shares are of the listed "
+                     "countries' sum.")
+    return " ".join(parts)

@@ -98,3 +98,38 @@ def test_us_import_reliance_keeps_bounds_as_printed(table):
     assert rare["us_import_reliance_pct"] is not pd.NA
     bounded = table[table["us_import_reliance_qualifier"] == "lower_bound"]
     assert len(bounded) and bounded["us_import_reliance_pct"].notna().all()
+
+
+def test_no_share_or_cr3_above_100_and_the_rule_is_named(table):
+    assert (table["cr3_pct"] <= 100).all() and (table["china_share_pct"].dropna() <= 100).all()
+    gallium = table[table["commodity"] == "Gallium"].iloc[0]  # rows 101% of the total
+    assert gallium["cr3_pct"] == 100 and gallium["rounding_gap_pct"] > 0
+    assert gallium["share_basis"] == shares.ROWS_ABOVE_TOTAL
+
+
+@pytest.mark.parametrize("commodity, measure, printed, basis", [
+    ("Potash", "Mine production", "≤ 3.4", "Reserves: K2O equivalent"),  # not ore reserves
+    ("Iron ore", "Mine production: Iron content", "3.4",
+     "Reserves (million metric tons): Iron content"),
+    ("Iron ore", "Mine production: Usable ore", "8.5",
+     "Reserves (million metric tons): Crude ore"),
+    ("Tungsten", "Mine production", "≤ 53.2", "Reserves"),  # world reserves a lower bound
+])
+def test_reserves_shares_compare_like_with_like_and_keep_bounds(table, commodity, measure,
+                                                               printed, basis):
+    row = table[(table["commodity"] == commodity) & (table["measure"] == measure)].iloc[0]
+    assert row["china_reserves_share_printed"] == printed
+    assert row["china_reserves_measure"] == basis
+
+
+@pytest.mark.parametrize("measure, printed, qualifier", [
+    ("Silicon metal", ">50", "lower_bound"), ("Ferrosilicon", "<50", "upper_bound")])
+def test_import_reliance_is_the_measures_own_item_and_keeps_its_bound(table, measure, printed,
+                                                                      qualifier):
+    row = table[(table["commodity"] == "Silicon") & (table["measure"] == measure)].iloc[0]
+    assert row["us_import_reliance_printed"] == printed
+    assert row["us_import_reliance_qualifier"] == qualifier
+    assert row["us_import_reliance_pct"] == 50  # the bound, never 0
+    cadmium = table[table["commodity"] == "Cadmium"].iloc[0]
+    assert cadmium["us_import_reliance_printed"] == "<25"
+    assert cadmium["us_import_reliance_pct"] == 25

@@ -90,9 +90,18 @@ class TestConcentration:
         assert c["rounding_gap_pct"] == pytest.approx(1)
         assert c["cr1_pct"] == pytest.approx(70) == sh.loc[sh["country_iso3"] == "AAA",
                                                             "share_pct"].iloc[0]
-        assert c["cr3_pct"] == pytest.approx(101)
+        assert c["cr3_pct"] == 100.0  # capped: 101% claims a precision rounding lacks
+        assert sh["denominator_kind"].iloc[0] == shares.ROWS_ABOVE_TOTAL
         assert c["hhi_lower"] == pytest.approx(10_000 * ((70 / 101) ** 2 + (31 / 101) ** 2))
         assert c["hhi_upper"] == pytest.approx(10_000 * (0.70**2 + 0.31**2))
+
+    def test_rows_far_above_the_total_keep_it_and_no_share_exceeds_100(self):
+        sh = shares.compute_shares(_rows({"AAA": 130, "BBB": 10, "WLD": 101}))
+        assert sh["denominator_kind"].iloc[0] == shares.ROWS_FAR_ABOVE_TOTAL
+        assert sh["share_pct"].max() == 100.0
+        c = shares.concentration(sh).iloc[0]
+        assert c["cr1_pct"] == c["cr3_pct"] == 100.0
+        assert c["rounding_gap_pct"] == pytest.approx(100 * (140 / 101 - 1))
 
     def test_only_a_world_total_gives_no_rows(self):
         c = shares.concentration(shares.compute_shares(_rows({"WLD": 5})))
