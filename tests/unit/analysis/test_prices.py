@@ -53,6 +53,21 @@ class TestResamplingAndReturns:
         r = pa.log_returns(monthly)
         assert r["log_return_pct"].iloc[0] == pytest.approx(100 * math.log(1.1))
 
+    def test_a_glitch_day_is_priced_at_the_midpoint_of_its_range(self):
+        daily = pd.DataFrame({
+            "element": "Nd", "source_id": "s", "date": pd.to_datetime(
+                ["2024-01-02", "2024-01-03", "2024-01-04"]),
+            "price_cny_per_kg": [338.5, 350.0, 200.0],
+            "price_low_cny_per_kg": [340.0, 345.0, None],
+            "price_high_cny_per_kg": [345.0, 355.0, None],
+            "price_usd_per_kg": [None, None, None],
+            "is_range_inconsistent": [True, False, True]})
+        d = pa.daily_series(daily, "Nd", "s")
+        assert d["price"].tolist()[:2] == [342.5, 350.0]
+        assert pd.isna(d["price"].iloc[2])  # a glitch without its range has no price
+        m = pa.to_monthly(d)
+        assert m["price"].tolist() == [346.25] and m["n_glitch_days"].tolist() == [1]
+
     def test_rolling_volatility(self):
         returns = pd.DataFrame({"month": pd.date_range("2024-01-01", periods=3, freq="MS"),
                                 "log_return_pct": [1.0, 3.0, 5.0]})

@@ -27,12 +27,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from reelib.analysis.inference import MIN_N
 from reelib.analysis.prices import supf
 from reelib.analysis.prices.trend import log_changes
 from reelib.exceptions import InsufficientDataError
 
 TRIM = 0.15
-MIN_SIDE = 6
+MIN_SIDE = MIN_N  # changes on each side of a break (analysis.inference)
 ALPHA = 0.05
 PLACEBO_PERCENTILE = 95.0
 K = 2  # coefficients allowed to break: intercept and AR(1) term
@@ -177,10 +178,12 @@ def event_tests(series: pd.DataFrame, events: pd.DataFrame, *, value: str, time:
                   if np.issubdtype(times.dtype, np.datetime64) else at)
         j = int(np.searchsorted(times, target))
         if j not in admissible(m, trim):
+            need = max(MIN_SIDE, math.ceil(trim * m))
+            where = "start" if j < need else "end"
             skipped.append({"event_id": e.event_id, "break_at": str(at)[:10],
-                            "skipped_reason": f"too close to the end of the series ({j} changes "
-                                              f"before, {m - j} after; each side needs "
-                                              f"{max(MIN_SIDE, math.ceil(trim * m))})"})
+                            "skipped_reason": f"too close to the {where} of the series ({j} "
+                                              f"changes before, {m - j} after; each side "
+                                              f"needs {need})"})
             continue
         f = _f_at(y, x, j, pooled)
         rows.append({"event_id": e.event_id, "break_at": str(at)[:10], "n_changes": m,
@@ -205,6 +208,7 @@ def qlr(path: pd.DataFrame, time: str) -> dict:
     when = best[time]
     when = str(when)[:10] if isinstance(when, (pd.Timestamp, np.datetime64)) else str(int(when))
     return {"break_at": when, "sup_f": stat, "p_value": supf.p_value(stat, K),
+            "p_bound": supf.p_bound(stat, K),
             "critical_5pct": supf.critical_value(K, 0.05), "dates_searched": len(path)}
 
 

@@ -74,35 +74,49 @@ def annual_series(prices: pd.DataFrame, element: str, basis: str = "annual_avera
 
 def daily_series(daily: pd.DataFrame, element: str, source_id: str) -> pd.DataFrame:
     """Daily prices of one element from one source: date, price, currency, flags and the
-    source id (captions cite it)."""
+    source id (captions cite it).
+
+    The glitch rule: a day whose published average lies outside that day's own [min, max]
+    (``is_range_inconsistent``, a glitch of the source) is priced at the midpoint of its
+    min and max (``is_midpoint``), since the day's quotes cannot average outside their
+    range; the published average is kept beside it (``price_published``). A glitch day
+    without both min and max has no price and is left out. Replacing rather than dropping
+    keeps whole years in the series: in 2013-2014 the domestic Nd average sits just below
+    the day's minimum on every day.
+    """
     rows = daily[(daily["element"] == element) & (daily["source_id"] == source_id)]
     if rows.empty:
         raise SelectionError(f"no daily {element!r} prices from {source_id!r}")
     cny = rows["price_cny_per_kg"].notna().all()
+    unit = "cny" if cny else "usd"
+    published = rows[f"price_{unit}_per_kg"].astype(float).to_numpy()
+    low = rows[f"price_low_{unit}_per_kg"].astype(float).to_numpy(na_value=np.nan) \
+        if f"price_low_{unit}_per_kg" in rows else np.full(len(rows), np.nan)
+    high = rows[f"price_high_{unit}_per_kg"].astype(float).to_numpy(na_value=np.nan) \
+        if f"price_high_{unit}_per_kg" in rows else np.full(len(rows), np.nan)
+    glitch = rows["is_range_inconsistent"].fillna(False).astype(bool).to_numpy()
+    midpoint = glitch & ~np.isnan(low) & ~np.isnan(high)
+    price = np.where(midpoint, (low + high) / 2, np.where(glitch, np.nan, published))
     return pd.DataFrame({
-        "date": rows["date"].to_numpy(),
-        "price": (rows["price_cny_per_kg"] if cny else rows["price_usd_per_kg"]).astype(float)
-        .to_numpy(),
+        "date": rows["date"].to_numpy(), "price": price, "price_published": published,
         "currency": "CNY" if cny else "USD",
-        "is_range_inconsistent": rows["is_range_inconsistent"].to_numpy(),
+        "is_range_inconsistent": glitch, "is_midpoint": midpoint,
         "source_id": source_id,
     }).sort_values("date").reset_index(drop=True)
 
 
-def to_monthly(daily: pd.DataFrame, *, exclude_glitches: bool = True) -> pd.DataFrame:
+def to_monthly(daily: pd.DataFrame) -> pd.DataFrame:
     """Monthly mean of daily prices (month start): month, price, n_days, n_glitch_days.
 
-    Days whose published average lies outside that day's [min, max] are glitches of the
-    source (``is_range_inconsistent``); they are left out of the means (and so of every
-    test), and counted.
+    Glitch days (``daily_series``'s rule) enter at their midpoint and are counted
+    (``n_glitch_days``); a day without a price is left out.
     """
     if "is_range_inconsistent" not in daily.columns:
         daily = daily.assign(is_range_inconsistent=False)
-    flagged = daily["is_range_inconsistent"].astype(bool) if exclude_glitches else False
-    clean = daily[~flagged] if exclude_glitches else daily
-    g = clean.set_index("date")["price"].resample("MS")
-    glitches = daily.loc[flagged, ["date"]] if exclude_glitches else daily.iloc[0:0]
-    n_glitch = glitches.set_index("date").resample("MS").size() if len(glitches) else None
+    priced = daily[daily["price"].notna()]
+    g = priced.set_index("date")["price"].resample("MS")
+    flagged = priced.loc[priced["is_range_inconsistent"].astype(bool), ["date"]]
+    n_glitch = flagged.set_index("date").resample("MS").size() if len(flagged) else None
     out = pd.DataFrame({"price": g.mean(), "n_days": g.count()})
     out["n_glitch_days"] = (n_glitch.reindex(out.index, fill_value=0) if n_glitch is not None
                             else 0)
@@ -192,7 +206,7 @@ class PriceInputs:
     overlaps: pd.DataFrame | None  # other editions' values for the same years
     daily: dict[str, pd.DataFrame]  # label -> daily prices
     monthly: dict[str, pd.DataFrame]  # label -> complete months' means (with currency)
-    glitch_days: dict[str, int]  # label -> days left out (average outside [min, max])
+    glitch_days: dict[str, int]  # label -> days priced at their midpoint (daily_series)
     events: pd.DataFrame  # events that concern the element
 
 
@@ -235,7 +249,7 @@ def price_inputs(element: str, prices: pd.DataFrame, daily: pd.DataFrame, cpi: p
             continue
         dailies[label] = d
         monthlies[label] = complete_months(to_monthly(d)).assign(currency=d["currency"].iloc[0])
-        glitches[label] = int(d["is_range_inconsistent"].sum())
+        glitches[label] = int(d["is_midpoint"].sum())
     return PriceInputs(element=element, base_year=base_year, annual=annual, yearend=yearend,
                        overlaps=overlaps, daily=dailies, monthly=monthlies,
                        glitch_days=glitches,

@@ -68,3 +68,10 @@ def p_value(stat: float, q: int) -> float:
     if stat >= col[-1]:
         return float(1 - t["prob"].iloc[-1])
     return float(1 - np.interp(stat, col, t["prob"]))
+
+
+def p_bound(stat: float, q: int) -> str:
+    """'≥' when ``p_value`` is the table's upper end (0.5: the statistic is below every
+    tabulated quantile), '≤' at its lower end, '' inside the table."""
+    col = _table()[f"q{q}"].to_numpy()
+    return "≥" if stat <= col[0] else "≤" if stat >= col[-1] else ""

@@ -18,10 +18,11 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
+from reelib.analysis.inference import MIN_N
 from reelib.exceptions import InsufficientDataError
 
 #: fewer period-to-period changes than this: the average is shown without a test
-MIN_TREND_N = 10
+MIN_TREND_N = MIN_N  # the project's one minimum-n rule (analysis.inference)
 
 
 @dataclass(frozen=True)
