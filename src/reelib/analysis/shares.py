@@ -328,7 +328,9 @@ def long_china_share(production: pd.DataFrame, compilers: pd.DataFrame,
     edition per year, as ``long_run_share``); before that, the secondary compilation of
     the newest MCS value per year (``production_compilers``, compiler USGS). Columns: year,
     china_t, world_t, china_share_pct, basis ('primary' or 'secondary'), edition,
-    source_id, caveats (of the primary China row), is_seam (first year of a new source).
+    source_id, caveats (of the primary China row), is_seam (first year of a new source),
+    usgs_printed_quota (some USGS edition in the sources printed China's figure for the
+    year as the official production quota).
     """
     try:
         primary = long_run_share(production, "CHN", commodity, measure)
@@ -362,9 +364,15 @@ def long_china_share(production: pd.DataFrame, compilers: pd.DataFrame,
         }))
     df = pd.concat(out, ignore_index=True).sort_values("year").reset_index(drop=True)
     df["is_seam"] = df["source_id"].ne(df["source_id"].shift()) & (df.index > 0)
+    # a year is a quota year if any USGS edition printed China's figure as the quota, even
+    # when the newest edition dropped the footnote (MCS 2026 v1.1 for 2024)
+    quota_years = set(china_rows.loc[china_rows["caveats"].fillna("").str.contains(
+        "production quota"), "year"].dropna().astype(int))
+    df["usgs_printed_quota"] = df["year"].astype(int).isin(quota_years)
     return df.astype({"year": "Int64", "china_t": "Float64", "world_t": "Float64",
                       "china_share_pct": "Float64", "basis": "string", "edition": "string",
-                      "source_id": "string", "caveats": "string", "is_seam": "bool"})
+                      "source_id": "string", "caveats": "string", "is_seam": "bool",
+                      "usgs_printed_quota": "bool"})
 
 
 def compare_compilers(long_share: pd.DataFrame, compilers: pd.DataFrame,
@@ -373,8 +381,8 @@ def compare_compilers(long_share: pd.DataFrame, compilers: pd.DataFrame,
     """USGS (the long series above) beside BGS, year by year, where both exist.
 
     Columns: year, usgs_china_t, bgs_china_t, china_gap_pct (BGS minus USGS, % of USGS),
-    usgs_share_pct, bgs_share_pct, share_gap_pp, usgs_basis, usgs_caveats, is_listed
-    (China figures differ by more than ``COMPILER_GAP_PCT``).
+    usgs_share_pct, bgs_share_pct, share_gap_pp, usgs_basis, usgs_caveats,
+    usgs_printed_quota, is_listed (China figures differ by more than ``COMPILER_GAP_PCT``).
     """
     bgs = compilers[(compilers["compiler"] == "BGS") & (compilers["country_iso3"] == "CHN")
                     & (compilers["commodity"] == commodity) & (compilers["measure"] == measure)]
@@ -389,6 +397,8 @@ def compare_compilers(long_share: pd.DataFrame, compilers: pd.DataFrame,
         "usgs_share_pct": both["china_share_pct"], "bgs_share_pct": both["bgs_share_pct"],
         "share_gap_pp": both["bgs_share_pct"] - both["china_share_pct"],
         "usgs_basis": both["basis"], "usgs_caveats": both["caveats"],
+        "usgs_printed_quota": both["usgs_printed_quota"] if "usgs_printed_quota" in both
+        else False,
     })
     out["is_listed"] = out["china_gap_pct"].abs() > COMPILER_GAP_PCT
     return out.astype({"year": "Int64", "china_gap_pct": "Float64",
@@ -414,3 +424,48 @@ def top_producers(shares: pd.DataFrame, n: int = 4) -> list[str]:
     """ISO3 codes of the ``n`` largest producing countries in the latest year."""
     last = shares[(shares["year"] == shares["year"].max()) & (shares["entity"] == "country")]
     return last.sort_values("share_pct", ascending=False)["country_iso3"].head(n).tolist()
+
+
+#: a country "dominates" a year when its share is at least this (percent of the world)
+DOMINANCE_PCT = 50.0
+
+
+def dominance_period(long_share: pd.DataFrame, threshold: float = DOMINANCE_PCT) -> dict | None:
+    """The longest run of consecutive years with a share of at least ``threshold`` (a
+    ``long_run_share`` frame): start, end, years, median, lowest and highest share, and the
+    median world total. A single year's peak can rest on an outlier world total (the U.S.
+    81% of 1950 rests on a world total of 470 t); a run of years does not."""
+    d = long_share.dropna(subset=["share_pct"]).sort_values("year")
+    years = d["year"].astype(int).to_numpy()
+    above = (d["share_pct"].astype(float) >= threshold).to_numpy()
+    best, start = None, None
+    for i in range(len(years)):
+        consecutive = i > 0 and years[i] == years[i - 1] + 1 and above[i - 1]
+        if above[i] and not consecutive:
+            start = i
+        if above[i] and (best is None or i - start > best[1] - best[0]):
+            best = (start, i)
+    if best is None or best[1] == best[0]:
+        return None  # no run of two years or more
+    run = d.iloc[best[0]:best[1] + 1]
+    return {"start": int(run["year"].iloc[0]), "end": int(run["year"].iloc[-1]),
+            "years": len(run), "median_pct": float(run["share_pct"].median()),
+            "min_pct": float(run["share_pct"].min()), "max_pct": float(run["share_pct"].max()),
+            "median_world_t": float(run["world_t"].median()),
+            "edition": str(run["edition"].iloc[-1]), "source_id": str(run["source_id"].iloc[-1])}
+
+
+def world_below_china(world: pd.DataFrame, long_china: pd.DataFrame) -> pd.DataFrame:
+    """Years where a chart's world total (``editions.stitched_series`` of the world) is
+    below China's own figure in the China-share series (``long_china_share``): a world
+    total cannot be smaller than one country, so the two series come from sources that
+    disagree, and a page drawing both must say so. Columns: year, world_t, world_source,
+    china_t, china_world_t (the world total the China share uses), china_source."""
+    both = world.loc[:, ["year", "production_t", "source_id"]].rename(
+        columns={"production_t": "world_t", "source_id": "world_source"}).merge(
+        long_china.loc[:, ["year", "china_t", "world_t", "source_id"]].rename(
+            columns={"world_t": "china_world_t", "source_id": "china_source"}),
+        on="year")
+    out = both[both["world_t"].astype(float) < both["china_t"].astype(float)]
+    return out.loc[:, ["year", "world_t", "world_source", "china_t", "china_world_t",
+                       "china_source"]].reset_index(drop=True)

@@ -75,3 +75,10 @@ def repeated_projections(conc: pd.DataFrame) -> str:
             if same[i]:
                 repeated |= {int(years[i - 1]), int(years[i])}
     return " and ".join(str(y) for y in sorted(repeated))
+
+
+def scope_of(supply: pd.DataFrame, mineral: str) -> str:
+    """What an IEA mineral label covers, for labels: 'magnet rare earths (Nd, Pr, Dy, Tb)'
+    for the IEA's 'Rare Earth Elements', else the label itself in lower case."""
+    scope = supply.loc[supply["mineral"] == mineral, "scope"].dropna()
+    return str(scope.iloc[0]) if len(scope) and scope.iloc[0] != mineral else mineral.lower()

@@ -435,6 +435,12 @@ def plot_long_china_share(long_share: pd.DataFrame, compared: pd.DataFrame, *, t
         ax.plot(compared["year"].astype(int), compared["bgs_share_pct"].astype(float),
                 ls=":", color="#1f4e9c", marker="s", ms=3, lw=1.6,
                 label="BGS World Mineral Statistics (secondary compilation)")
+    if "usgs_printed_quota" in long_share:
+        q = long_share[long_share["usgs_printed_quota"]]
+        if len(q):
+            ax.scatter(q["year"].astype(int), q["china_share_pct"].astype(float), s=70,
+                       facecolors="none", edgecolors="#333333", lw=1.1, zorder=4,
+                       label="USGS printed China's production quota (output beyond it left out)")
     for year in long_share.loc[long_share["is_seam"], "year"]:
         ax.axvline(int(year) - 0.5, color="#8c959f", ls=":", lw=1)
     ax.yaxis.set_major_formatter(PercentFormatter(decimals=0))

@@ -57,3 +57,18 @@ def apply_corrections(df: pd.DataFrame, source_id: str, file_name: str, *,
         out.loc[hits[0], c["column"]] = " ".join(str(c["new"]).split())
         out.loc[hits[0], "correction_id"] = c["id"]
     return out
+
+
+def describe_corrections(source_id: str, column: str = "Value",
+                         chapter: str | None = None) -> str:
+    """The published corrections of a source's values in words, for a page that shows a
+    corrected figure: "Brazil reserves 21,000,000 -> 11,000,000; ... (citation)"."""
+    picked = [c for c in load_corrections() if c["source_id"] == source_id
+              and c["column"] == column
+              and (chapter is None or c["match"].get("MCS chapter") == chapter)]
+    if not picked:
+        return ""
+    parts = [f"{c['match'].get('Country', '')} {c['match'].get('Statistics', '').lower()} "
+             f"{c['old']} -> {c['new']}".strip() for c in picked]
+    cites = sorted({c["citation"] for c in picked})
+    return f"{'; '.join(parts)} ({'; '.join(cites)})"
