@@ -1,6 +1,7 @@
 """China's export controls as data (``export_controls.csv``): measures and suspensions.
 
-Each row is one measure, or one part of an announcement whose parts take effect on
+Each row is one measure (``item_kind``: materials, technology, equipment, downstream
+products, or any dual-use item), or one part of an announcement whose parts take effect on
 different dates (Announcement No. 61 of 2025) or are suspended separately (No. 46 of
 2024), with its announcement date, the date it takes effect (``in_force``), the USGS
 commodities and rare-earth elements it covers and a public text. A suspension is a row of
@@ -28,8 +29,10 @@ CONTROLS_FILE: Path = config.REFERENCE_DIR / "export_controls.csv"
 REVIEWED_TO = pd.Timestamp("2025-11-30")
 
 COLUMNS = ("control_id", "kind", "short", "announcement", "announced", "in_force", "ends",
-           "suspends", "commodities", "elements", "coverage", "event_id", "source")
+           "suspends", "commodities", "elements", "item_kind", "coverage", "event_id", "source")
 KINDS = ("measure", "suspension")
+#: what a measure controls: the materials themselves, know-how, plant, downstream products
+ITEM_KINDS = ("material", "technology", "equipment", "product", "any")
 #: the status of a measure whose recorded suspension ended after ``REVIEWED_TO``
 UNCONFIRMED = "suspension ended, later status not reviewed"
 
@@ -59,6 +62,8 @@ def load_export_controls(path: Path | None = None) -> pd.DataFrame:
             raise RegistryError(f"{path}: row {row + 2} ({df['control_id'].iloc[row]}): {what}")
 
     refuse(~df["kind"].isin(KINDS), f"kind must be one of {KINDS}")
+    refuse(df["kind"].eq("measure") & ~df["item_kind"].isin(ITEM_KINDS),
+           f"a measure's item_kind must be one of {ITEM_KINDS}")
     refuse(df["control_id"].duplicated(), "control_id used twice")
     refuse(df["source"].str.strip().eq(""), "no public source; every row needs one")
     out = df.assign(announced=_dates(df, path, "announced"),

@@ -25,6 +25,7 @@ from reelib.analysis.supply_chain import stage_shares
 from reelib.analysis.trade_dependence import partner_shares, select_flows
 from reelib.exceptions import RegistryError
 from reelib.reference.events import load_events
+from reelib.reference.export_controls import covering, load_export_controls, status_on
 from reelib.sources.registry import edition_dates, source_names
 
 Check = Callable[[dict, dict[str, pd.DataFrame]], Outcome]
@@ -348,24 +349,32 @@ def _imports(claim: dict, data: dict) -> Outcome:
 
 @check("export_share_of_output")
 def _export_share(claim: dict, data: dict) -> Outcome:
+    """U.S. exports of ores and compounds as a share of mine output, from the editions out
+    by the claim's date (a later edition is shown as revised since, never as current)."""
     params, tol, comp, claimed = _settings(claim)
     year = int(claim["year"])
     sal = data["us_salient"]
     exports = sal[(sal["item"] == params["item"]) & (sal["year"] == year)]
     prod = _ree(data["production"])
-    prod = prod[(prod["country_iso3"] == claim["country"]) & (prod["year"] == year)]
+    prod = prod[(prod["country_iso3"] == claim["country"]) & (prod["year"] == year)
+                & (prod["measure"] == "Mine production")]
     if exports.empty or prod.empty:
         return Outcome("not testable", reason=f"no U.S. exports or output for {year}")
-    e = exports.sort_values("edition_published").iloc[-1]
-    p = prod.sort_values("edition_published").iloc[-1]
-    share = 100 * float(e["value"]) / float(p["production_t"])
-    ev = Evidence(share, "%", source_names([e["source_id"]]), str(e["edition"]),
-                  f"U.S. exports of ores and compounds ({float(e['value']):,.0f} t) as a share "
-                  f"of mine output ({float(p['production_t']):,.0f} t), {year}",
-                  source_ids=_ids(pd.Series([e["source_id"], p["source_id"]])))
-    verdict, sup, oth = combine([(ev.source, compare(share, float(params["min_share"]), 0,
-                                                     "gt"))], comp)
-    return _outcome(claim, verdict, [ev], sup, oth)
+    exports, prod = _dated(exports, claim), _dated(prod, claim)
+    output = prod.sort_values("published").groupby("edition", sort=False)["production_t"].last()
+
+    def share(g: pd.DataFrame) -> float | None:
+        out = output.get(g["edition"].iloc[0], output.iloc[-1] if len(output) else None)
+        return None if out is None or pd.isna(out) or float(out) <= 0 else \
+            100 * float(g["value"].iloc[0]) / float(out)
+
+    evidence, results = _by_edition(
+        exports, share, "%", f"U.S. exports of ores and compounds as a share of mine output, "
+        f"{year}", lambda v: compare(v, float(params["min_share"]), 0, "gt"))
+    if not results:
+        return Outcome("not testable", reason=f"no edition out by {as_of(claim)} gives both")
+    verdict, sup, oth = combine(results, comp)
+    return _outcome(claim, verdict, evidence, sup, oth)
 
 
 # --- prices --------------------------------------------------------------------------------
@@ -396,25 +405,94 @@ def _price_change(claim: dict, data: dict) -> Outcome:
 # --- policies, and claims the data cannot test -------------------------------------------
 
 
+def _independent(event) -> bool:
+    """An event counts as evidence only when a public record stands behind it, not the
+    article being checked (events.csv sources start with 'Public record')."""
+    return str(event["source"]).strip().startswith("Public record")
+
+
 @check("policy_record")
 def _policy_record(claim: dict, data: dict) -> Outcome:
+    """Registered events before the article's date that support or contradict it. A claim
+    whose premise had ended before the article (``premise_ended``: a policy abolished) is
+    contradicted, whatever else supports it; an event recorded only from the article itself
+    is no evidence for it."""
     params, tol, comp, claimed = _settings(claim)
     events = load_events().set_index("event_id")
-    results, evidence = [], []
-    for key, outcome in (("supports", "supports"), ("contradicts", "contradicts")):
+    results, evidence, own = [], [], []
+    for key, outcome in (("supports", "supports"), ("contradicts", "contradicts"),
+                         ("premise_ended", "contradicts")):
         for event_id in params.get(key, []):
             if event_id not in events.index:
                 raise RegistryError(f"claim {claim['id']}: unknown event {event_id!r}")
             e = events.loc[event_id]
             if f"{e['date']:%Y-%m-%d}" > as_of(claim):
                 continue  # not yet happened when the article appeared
+            if not _independent(e):
+                own.append(event_id)
+                continue
             evidence.append(Evidence(None, "event", "events registry", f"{e['date']:%Y-%m-%d}",
-                                     f"{event_id}: {e['event']}"))
+                                     f"{event_id}: {e['event']} ({e['source']})"))
             results.append((event_id, outcome))
+            if key == "premise_ended":
+                return _outcome(claim, "contradicted", evidence, [], [event_id],
+                                reason=(f"The premise had ended before the article: "
+                                        f"{e['event']} ({e['date']:%B %Y}). "
+                                        + claim.get("notes", "")).strip())
     if not results:
-        return Outcome("not testable", reason="no registered event before the article's date")
+        return Outcome("not testable", reason=(
+            f"the only record of {', '.join(own)} is the article itself" if own else
+            "no registered event before the article's date"))
     verdict, sup, oth = combine(results, comp)
     return _outcome(claim, verdict, evidence, sup, oth)
+
+
+@check("export_control")
+def _export_control(claim: dict, data: dict) -> Outcome:
+    """Whether China had a measure of the claimed kind (``kind``: material, technology,
+    equipment, product or any) covering the commodity (and ``element``) in force on the
+    article's date (``reference.export_controls``, each row with its public text)."""
+    params, tol, comp, claimed = _settings(claim)
+    controls = load_export_controls()
+    day = as_of(claim)
+    cover = covering(controls, params["commodity"], params.get("element"))
+    kinds = params.get("kind", "any")
+    if kinds != "any":
+        cover = cover[cover["item_kind"].isin(kinds.split(";"))]
+    status = status_on(controls, day).set_index("control_id")["status"]
+    live = cover[cover["control_id"].map(status).eq("in force")]
+    others = covering(controls, params["commodity"], params.get("element"))
+    others = others[others["control_id"].map(status).eq("in force")]
+    evidence = [Evidence(None, "measure", "export controls", f"{r.in_force:%Y-%m-%d}",
+                         f"{r.short}: {r.coverage} ({r.source})")
+                for r in (live if len(live) else others).itertuples()]
+    ok = "supports" if len(live) else "contradicts"
+    verdict, sup, oth = combine([(f"in force on {day}", ok)], comp)
+    reason = claim.get("notes", "")
+    if not len(live):
+        reason = (f"No {kinds} measure covering {params['commodity'].lower()} was in force on "
+                  f"{day}; in force then: "
+                  f"{'; '.join(others['short']) or 'none'}. " + reason).strip()
+    return _outcome(claim, verdict, evidence, sup, oth, reason=reason)
+
+
+@check("chain_share")
+def _chain_share(claim: dict, data: dict) -> Outcome:
+    """China's share of a chain stage from the secondary compilation (``chain_shares``):
+    a cited figure, so at most a proxy."""
+    params, tol, comp, claimed = _settings(claim)
+    t = data["chain_shares"]
+    row = t[t["stage"].str.lower().str.contains(params["stage"])]
+    if row.empty:
+        return Outcome("not testable", reason=f"no {params['stage']} stage in the compilation")
+    r = row.iloc[0]
+    ev = Evidence(float(r["china_share_pct"]), "%", source_names([r["source_id"]]),
+                  str(r["edition"]), f"China's share of {r['stage']}, {int(r['year'])} "
+                  "(secondary compilation, cited)", source_ids=(str(r["source_id"]),))
+    verdict, sup, oth = combine([(ev.source, compare(float(r["china_share_pct"]),
+                                                     float(claimed), tol,
+                                                     params.get("op", "approx")))], comp)
+    return _outcome(claim, verdict, [ev], sup, oth)
 
 
 @check("not_testable")
