@@ -17,7 +17,7 @@ import pandas as pd
 from reelib.analysis import editions, shares
 from reelib.analysis.concentration import hhi_band
 from reelib.exceptions import SelectionError
-from reelib.reference.export_controls import covering, shorts_on
+from reelib.reference.export_controls import covering, shorts_on, status_on
 from reelib.reference.reserves_basis import reserves_basis
 
 
@@ -180,6 +180,14 @@ def atlas_table(production: pd.DataFrame, reserves: pd.DataFrame, indicators: pd
     reserves_of = _Split(reserves[reserves["edition"] == edition])
     indicators_of = _Split(indicators[indicators["edition"] == edition],
                            ["commodity", "statistic"])
+    statuses: dict[str, pd.Series] = {}
+
+    def status_at(day) -> pd.Series:  # each date's statuses once, not once per commodity
+        key = str(day)
+        if key not in statuses:
+            statuses[key] = status_on(controls, day).set_index("control_id")["status"]
+        return statuses[key]
+
     rows = []
     for pair in pairs:
         commodity, measure = pair["commodity"], pair["measure"]
@@ -199,7 +207,7 @@ def atlas_table(production: pd.DataFrame, reserves: pd.DataFrame, indicators: pd
         reserves_share, reserves_at_most, reserves_measure = _reserves_share(
             reserves_of[commodity], commodity, measure, edition)
         cover = covering(controls, commodity)
-        at_data = shorts_on(controls, f"{year}-12-31", commodity)
+        at_data = shorts_on(controls, None, commodity, status=status_at(f"{year}-12-31"))
         rows.append({
             "commodity": commodity, "measure": measure, "year": year,
             "world_production_t": head["world_total"],
@@ -220,8 +228,9 @@ def atlas_table(production: pd.DataFrame, reserves: pd.DataFrame, indicators: pd
             "price_first_year": p0, "price_last_year": p1,
             "export_controlled": bool(at_data),
             "controls_in_force_end_of_year": at_data,
-            "controls_in_force_build_date": (shorts_on(controls, as_of, commodity)
-                                             if as_of is not None else ""),
+            "controls_in_force_build_date": (
+                shorts_on(controls, None, commodity, status=status_at(as_of))
+                if as_of is not None else ""),
             "export_controls": "; ".join(f"{s} (announced {a:%Y-%m-%d}, in force {f:%Y-%m-%d})"
                                          for s, a, f in zip(cover["short"], cover["announced"],
                                                             cover["in_force"])),

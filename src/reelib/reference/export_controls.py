@@ -85,12 +85,12 @@ def covering(controls: pd.DataFrame, commodity: str | None = None,
              element: str | None = None) -> pd.DataFrame:
     """The measures that cover a USGS commodity (and, for rare earths, an element: a
     measure of ``all`` elements or of elements it does not list counts)."""
-    m = controls[controls["kind"] == "measure"]
-    if commodity is not None:
-        m = m[m["commodities"].str.split(";").map(lambda cs: commodity in cs)]
-    if element is not None:
-        m = m[m["elements"].isin(["all", "unlisted", ""])
-              | m["elements"].str.split(";").map(lambda els: element in els)]
+    keep = [kind == "measure"
+            and (commodity is None or commodity in str(cs).split(";"))
+            and (element is None or els in ("all", "unlisted", "") or element in els.split(";"))
+            for kind, cs, els in zip(controls["kind"], controls["commodities"],
+                                     controls["elements"])]
+    m = controls[keep]  # a list comprehension: ~75 atlas rows call this, pandas' .str is slow
     return m.sort_values(["in_force", "control_id"], kind="mergesort")
 
 
@@ -139,11 +139,13 @@ def in_force_on(controls: pd.DataFrame, date, commodity: str | None = None,
 
 
 def shorts_on(controls: pd.DataFrame, date, commodity: str | None = None,
-              element: str | None = None) -> str:
+              element: str | None = None, status: pd.Series | None = None) -> str:
     """The measures covering a commodity (element) in force on ``date``, as their short
-    names; one whose suspension ended after ``REVIEWED_TO`` is marked '(?)'."""
+    names; one whose suspension ended after ``REVIEWED_TO`` is marked '(?)'. ``status``
+    (``status_on(...)['status']`` by control id) saves recomputing it for many calls."""
     cover = covering(controls, commodity, element)
-    status = status_on(controls, date).set_index("control_id")["status"]
+    if status is None:
+        status = status_on(controls, date).set_index("control_id")["status"]
     names = [f"{short} (?)" if status[cid] == UNCONFIRMED else short
              for cid, short in zip(cover["control_id"], cover["short"])
              if status[cid] in ("in force", UNCONFIRMED)]
