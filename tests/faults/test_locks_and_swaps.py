@@ -166,3 +166,18 @@ def test_an_up_to_date_report_loses_a_stale_failed_copy(tmp_path):
     (out / "_failed" / "r.html").write_text("old failure")
     result = schedule.build_reports(reports_dir=out, reports_file=path, **QUIET)
     assert result.results[0].status == "up to date" and not (out / "_failed" / "r.html").exists()
+
+
+def test_a_report_removed_from_the_reports_file_is_not_cited_in_facts_json(tmp_path):
+    """Its folder stays (nothing is deleted), but reports/facts.json, which a reader cites,
+    holds only the reports the build knows: a lingering folder once put a removed
+    report's stale numbers there."""
+    write_notebook(tmp_path / "nb.ipynb", "rep.fact('a', n)", {"facts": ["a"]})
+    path = reports_file(tmp_path, [{"name": "r", "notebook": "nb.ipynb"}])
+    out = tmp_path / "reports"
+    gone = out / "gone"
+    gone.mkdir(parents=True)
+    (gone / "facts.json").write_text('{"a": {"value": 99}}')
+    assert schedule.build_reports(reports_dir=out, reports_file=path, **QUIET).ok
+    assert set(json.loads((out / "facts.json").read_text())) == {"r"}
+    assert (gone / "facts.json").exists()

@@ -35,7 +35,7 @@ from reelib.present import layout
 from reelib.present.layout import STAGING_DIR
 from reelib.publish.execute import (ENGINES, keep_failed, read_progress,
                                   recover_swaps, remove_failed, staging_dir)
-from reelib.publish.freshness import read_manifest, stale_reason
+from reelib.publish.freshness import adhoc_specs, read_manifest, stale_reason
 from reelib.publish.index import write_index
 from reelib.files.lock import folder_lock
 from reelib.publish.provenance import build_stamp, code_fingerprint
@@ -252,7 +252,9 @@ def _finish_build(specs, all_specs, results, reports_dir: Path, started: float,
         (reports_dir / STAGING_DIR).rmdir()  # only when empty: nothing else is running
     except OSError:
         pass
-    for problem in collect_facts(reports_dir):
+    listed = {s.name for s in all_specs if not s.adhoc}
+    known = listed | {s.name for s in adhoc_specs(reports_dir, listed)}
+    for problem in collect_facts(reports_dir, known):
         echo(f"warning: {problem}")
     write_index(reports_dir, all_specs, ordered, stamp=stamp)
     n_ok = sum(r.status in ("built", "up to date") for r in ordered)
@@ -264,11 +266,15 @@ def _finish_build(specs, all_specs, results, reports_dir: Path, started: float,
     return BuildResult(ordered)
 
 
-def collect_facts(reports_dir: Path) -> list[str]:
-    """Write ``reports/facts.json`` ({report: facts}); return problems (unreadable files)."""
+def collect_facts(reports_dir: Path, known: set[str] | None = None) -> list[str]:
+    """Write ``reports/facts.json`` ({report: facts}) from the reports ``known`` to the
+    build (listed in the reports file, or ad hoc); return problems (unreadable files). A
+    folder left by a report since removed from the reports file is not cited as current."""
     facts, problems = {}, []
     for path in sorted(reports_dir.glob(f"*/{layout.FACTS}")):
         if path.parent.name.startswith((".", "_")):
+            continue
+        if known is not None and path.parent.name not in known:
             continue
         try:
             facts[path.parent.name] = json.loads(path.read_text(encoding="utf-8"))
