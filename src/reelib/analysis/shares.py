@@ -469,3 +469,62 @@ def world_below_china(world: pd.DataFrame, long_china: pd.DataFrame) -> pd.DataF
     out = both[both["world_t"].astype(float) < both["china_t"].astype(float)]
     return out.loc[:, ["year", "world_t", "world_source", "china_t", "china_world_t",
                        "china_source"]].reset_index(drop=True)
+
+
+def bgs_shares(production_bgs: pd.DataFrame, commodity: str = "Rare earths") -> pd.DataFrame:
+    """Country shares of the BGS world total per year (``compute_shares`` on the processed
+    ``production_bgs`` table: listed producers, the world total and the unlisted rest)."""
+    rows = production_bgs[production_bgs["commodity"] == commodity]
+    if rows.empty:
+        return pd.DataFrame(columns=_SHARES_COLUMNS)
+    out = compute_shares(rows.rename(columns={"production_t": "value"}).assign(
+        is_estimate=False, caveats="BGS (secondary)"))
+    return out.assign(source_id=str(rows["source_id"].iloc[0]))  # for captions and facts
+
+
+def share_milestones(shares: pd.DataFrame, iso3: str) -> dict | None:
+    """A country's path in a shares table: first and last year listed, share then, and the
+    year of its highest share (None when never listed). A year the country is not listed
+    among the largest producers is a gap, not a zero."""
+    s = shares[shares["country_iso3"] == iso3].dropna(subset=["share_pct"]).sort_values("year")
+    if s.empty:
+        return None
+    top = s.loc[s["share_pct"].astype(float).idxmax()]
+    listed = set(s["year"].astype(int))
+    all_years = sorted(set(shares["year"].dropna().astype(int)))
+    inside = [y for y in all_years if int(s["year"].iloc[0]) < y < int(s["year"].iloc[-1])]
+    gaps, start = [], None
+    for y in inside + [None]:  # runs of years inside the span where it is not listed
+        if y is not None and y not in listed:
+            start = y if start is None else start
+            end = y
+        elif start is not None:
+            gaps.append((start, end))
+            start = None
+    return {"iso3": iso3, "country": str(s["country"].iloc[0]), "gaps": gaps,
+            "first_year": int(s["year"].iloc[0]), "first_pct": float(s["share_pct"].iloc[0]),
+            "last_year": int(s["year"].iloc[-1]), "last_pct": float(s["share_pct"].iloc[-1]),
+            "peak_year": int(top["year"]), "peak_pct": float(top["share_pct"]),
+            "years_listed": int(s["year"].nunique())}
+
+
+#: the countries whose paths the BGS section follows: the rise, the U.S. closure and
+#: restart, and the newer producers
+BGS_STORY = ("CHN", "USA", "AUS", "MMR")
+
+
+def bgs_lines(bgs: pd.DataFrame, long_china: pd.DataFrame,
+              countries: tuple[str, ...] = BGS_STORY) -> dict[str, pd.DataFrame]:
+    """Share lines for a chart: each country in ``countries`` from BGS, and China from the
+    USGS long series (``long_china_share``) beside them for comparison."""
+    lines = {f"{display_name_of(bgs, iso)} (BGS)": share_of(bgs, iso) for iso in countries
+             if (bgs["country_iso3"] == iso).any()}
+    if len(long_china):
+        lines["China (USGS)"] = long_china.loc[:, ["year", "china_share_pct"]].rename(
+            columns={"china_share_pct": "share_pct"})
+    return lines
+
+
+def display_name_of(shares: pd.DataFrame, iso3: str) -> str:
+    """The country name a shares table carries for a code."""
+    return str(shares.loc[shares["country_iso3"] == iso3, "country"].iloc[0])

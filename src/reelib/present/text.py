@@ -306,3 +306,20 @@ def rounding_rule_summary(table: pd.DataFrame) -> str:
         parts.append(f"For {len(none)} USGS prints no world total; shares are of the listed "
                      "countries' sum.")
     return " ".join(parts)
+
+
+def describe_bgs_shares(milestones: list[dict], first: int, last: int) -> str:
+    """One sentence per country's path in the BGS series (``shares.share_milestones``)."""
+    parts = []
+    for m in milestones:
+        listed = (f"listed from {m['first_year']}" if m["first_year"] > first else
+                  f"{m['first_pct']:.0f}% in {m['first_year']}")
+        gone = ("" if m["last_year"] == last else
+                f", last listed in {m['last_year']}")
+        if m["gaps"]:
+            gone += ", not listed " + " and ".join(
+                f"{a}" if a == b else f"{a}-{b}" for a, b in m["gaps"])
+        parts.append(f"{m['country']}: {listed}, highest {m['peak_pct']:.0f}% in "
+                     f"{m['peak_year']}, {m['last_pct']:.0f}% in {m['last_year']}{gone}")
+    return ("; ".join(parts) + f" (BGS, {first}-{last}; a year a country is missing it was "
+            "not among the largest producers the file lists, which is not zero).")

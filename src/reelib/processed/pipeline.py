@@ -25,7 +25,7 @@ from reelib.files.hashing import file_hashes
 from reelib.files.manifest import write_manifest
 from reelib.processed import datapackage, freshness, revisions, tables
 from reelib.processed.schemas import validate_table
-from reelib.readers import (chain_shares, comtrade, cpi, daily_prices, iea,
+from reelib.readers import (bgs_by_country, chain_shares, comtrade, cpi, daily_prices, iea,
                             production_compilers, usitc)
 from reelib.readers import usgs_ds140 as ds140
 from reelib.readers import usgs_mcs as mcs
@@ -37,7 +37,7 @@ log = logging.getLogger(__name__)
 
 #: the kinds of frame the readers give (``build_tables`` turns them into tables)
 KINDS = ("observations", "prices", "indicators", "salient", "daily", "trade", "supply", "cpi",
-         "chain_shares", "compilers")
+         "chain_shares", "compilers", "bgs_countries")
 
 
 def _one_source(reader_id: str, read):
@@ -98,6 +98,8 @@ READERS = {
         "chain_shares": chain_shares.read_chain_shares()}),
     "production-compilers-table": _one_source(production_compilers.SOURCE_ID, lambda: {
         "compilers": production_compilers.read_compilers()}),
+    "bgs-rare-earths-by-country": _one_source(bgs_by_country.SOURCE_ID, lambda: {
+        "bgs_countries": bgs_by_country.read_bgs_by_country()}),
 }
 
 
@@ -141,6 +143,7 @@ def build_tables(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
         "revisions": revisions.compute_revisions(production, reserves, prices_annual),
         "chain_shares": tables.build_chain_shares(frames["chain_shares"]),
         "production_compilers": tables.build_production_compilers(frames["compilers"]),
+        "production_bgs": frames["bgs_countries"],
         "us_indicators": tables.build_us_indicators(frames["indicators"]),
     }
     for name, df in out.items():

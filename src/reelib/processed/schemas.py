@@ -77,6 +77,7 @@ KEYS: dict[str, list[str]] = {
     "us_indicators": ["source_id", "file", "source_row", "item"],
     "production_compilers": ["source_id", "commodity", "measure", "year", "compiler",
                              "country_iso3"],
+    "production_bgs": ["source_id", "year", "country_iso3"],
     "revisions": ["table", "commodity", "measure", "series", "country_iso3", "country",
                   "year", "edition_old", "edition_new"],
 }
@@ -163,6 +164,15 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
         "production_t": _col(F, _NONNEG),
         "china_share_pct": _col(F, pa.Check.in_range(0, 100), nullable=True),
         "countries_reporting": _col(INT, nullable=True),
+    }, strict=True),
+    "production_bgs": pa.DataFrameSchema({
+        "year": _col(INT, pa.Check.in_range(1990, 2030)), "country": _col(S),
+        "country_iso3": _col(S, pa.Check.str_matches(r"^[A-Z]{3}$")),
+        "country_published": _col(S),
+        "entity": _col(S, pa.Check.isin(["country", "world", "residual"])),
+        "production_t": _col(F, _NONNEG), "commodity": _col(S), "measure": _col(S),
+        "compiler": _col(S, pa.Check.isin(["BGS"])), "source_id": _col(S),
+        "edition": _col(S),
     }, strict=True),
     "revisions": pa.DataFrameSchema({
         "table": _col(S, pa.Check.isin(["production", "reserves", "prices_annual"])),

@@ -12,7 +12,7 @@ shapes:
 * ``DAILY_PRICES``: one quote per source, element and day;
 
 and the shapes of the sources read by one reader each (``SUPPLY_STAGES``, ``CPI``,
-``CHAIN_SHARES``, ``COMPILERS``). Values stay in the unit the source prints
+``CHAIN_SHARES``, ``COMPILERS``, ``BGS_COUNTRIES``). Values stay in the unit the source prints
 (``unit_original``); conversion to tonnes happens in ``reelib.processed.tables``.
 """
 
@@ -125,6 +125,12 @@ COMPILERS: dict[str, str] = {
     "year": "Int64", "compiler": _STR, "compiler_name": _STR, "country_iso3": _STR,
     "production_t": "Float64", "countries_reporting": "Int64", "commodity": _STR,
     "measure": _STR, "source_id": _STR, "edition": _STR,
+}
+
+BGS_COUNTRIES: dict[str, str] = {
+    "year": "Int64", "country": _STR, "country_iso3": _STR, "country_published": _STR,
+    "entity": _STR, "production_t": "Float64", "commodity": _STR, "measure": _STR,
+    "compiler": _STR, "source_id": _STR, "edition": _STR,
 }
 
 #: columns a reader may leave out, and what they then hold
