@@ -111,13 +111,15 @@ def _adhoc(args: argparse.Namespace, specs: list) -> list:
     if len(args.reports) != 1:
         raise ParameterError("-p makes one ad-hoc report: give exactly one report or "
                              f"notebook name, got {args.reports or 'none'}")
-    spec = adhoc_spec(base_spec(args.reports[0], specs), parse_assignments(args.params),
-                      name=args.name, title=args.title)
+    base = base_spec(args.reports[0], specs)
+    spec = adhoc_spec(base, parse_assignments(args.params), name=args.name, title=args.title)
     if spec.name in {s.name for s in specs}:
         raise ParameterError(f"--name {spec.name!r} is a report of the reports file; choose "
                              "another name for an ad-hoc report")
-    check_declared(spec.name, spec.notebook.name, notebook_parameters(spec.notebook),
-                   spec.parameters)
+    checked = check_declared(spec.name, spec.notebook.name,
+                             notebook_parameters(spec.notebook), spec.parameters)
+    if checked != spec.parameters:  # a value read as a date for a text parameter, now text
+        spec = adhoc_spec(base, checked, name=args.name, title=args.title)
     return [spec]
 
 

@@ -47,6 +47,7 @@ def test_an_adhoc_report_keeps_its_base_and_gets_its_own_name():
     (["build", "prices-nd", "prices-dy", "-p", "element=Sm"], "exactly one"),
     (["build", "no-such", "-p", "element=Sm"], "neither a report"),
     (["build", "prices-nd", "-p", "element=Sm", "--name", "prices-dy"], "reports file"),
+    (["build", "critical-minerals-atlas", "-p", "as_of=soon"], "as_of must be a date"),
 ])
 def test_a_bad_adhoc_request_stops_before_fetch_and_clean(project, args, message):
     result = run(args, root=project, timeout=60)
@@ -81,6 +82,15 @@ def test_list_names_every_report_with_notebook_and_status(project):
     for spec in load_reports_file():
         line = next(ln for ln in result.stdout.splitlines() if ln.startswith(spec.name + " "))
         assert spec.notebook.name in line and "never built" in line
+
+
+def test_a_date_given_to_a_text_parameter_stays_its_text():
+    """``-p as_of=2025-12-31`` reads as a YAML date; the atlas's as_of is a str."""
+    from reelib.publish.parameters import check_declared
+    declared = {"as_of": {"name": "as_of", "type": "str", "default": ""},
+                "report_dir": {"name": "report_dir", "type": "str", "default": ""}}
+    out = check_declared("r", "nb.ipynb", declared, parse_assignments(["as_of=2025-12-31"]))
+    assert out == {"as_of": "2025-12-31"}
 
 
 def test_papermill_injected_parameters_are_checked_against_the_parameters_cell():

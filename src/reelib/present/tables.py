@@ -47,7 +47,7 @@ LABELS = {"rp_years": "Reserves / production (years)", "abs_change": "Absolute c
           "controls_in_force_end_of_year": "Export controls in force, end of data year",
           "controls_in_force_build_date": "Export controls in force, build date",
           "status_data_date": "Status on the data's date",
-          "status_build_date": "Status, build date",
+          "status_build_date": "Status on the as-of date (default: the build date)",
           "us_import_reliance_pct": "U.S. net import reliance (%)",
           "us_import_reliance_qualifier": "Reliance as printed",
           "us_import_reliance_printed": "U.S. net import reliance (%, as printed)",

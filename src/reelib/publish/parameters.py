@@ -3,15 +3,19 @@ them before the report starts."""
 
 from __future__ import annotations
 
+import datetime
 import json
 from pathlib import Path
 from typing import Any
 
 from reelib.publish.specs import ReportSpec, resolve_notebook
 from reelib.exceptions import ParameterError
+from reelib.reference.export_controls import resolve_as_of
 
 _TYPES = {"int": int, "float": (int, float), "str": str, "bool": bool, "list": list,
           "dict": dict}
+#: parameters whose values have a form of their own, checked before the report starts
+_VALUE_CHECKS = {"as_of": resolve_as_of}  # a date, YYYY-MM-DD, or blank for today
 
 
 def notebook_parameters(notebook: str | Path) -> dict[str, dict[str, Any]]:
@@ -43,7 +47,12 @@ def validate_parameters(spec: ReportSpec) -> dict[str, Any]:
 def check_declared(report: str, notebook: str, declared: dict, parameters: dict) -> dict:
     """``parameters`` checked against ``declared`` names and types (see above)."""
     listing = "; ".join(f"{p['name']}: {p['type']} = {p['default']}" for p in declared.values())
-    for key, value in parameters.items():
+    parameters = dict(parameters)
+    for key, value in list(parameters.items()):
+        if (isinstance(value, (datetime.date, datetime.datetime)) and key in declared
+                and declared[key]["type"].split("[")[0] == "str"):
+            # '-p as_of=2025-12-31' reads as a YAML date; a str parameter wants its text
+            parameters[key] = value = value.isoformat()
         if key not in declared:
             raise ParameterError(f"report {report!r}: {notebook} has no parameter "
                                  f"{key!r}. Its parameters: {listing}")
@@ -53,6 +62,11 @@ def check_declared(report: str, notebook: str, declared: dict, parameters: dict)
             raise ParameterError(f"report {report!r}: parameter {key!r} must be {expected}, "
                                  f"got {type(value).__name__} {value!r}. Its parameters: "
                                  f"{listing}")
+        if key in _VALUE_CHECKS:
+            try:
+                _VALUE_CHECKS[key](value)
+            except ParameterError as exc:
+                raise ParameterError(f"report {report!r}: {exc}") from exc
     if "report_dir" not in declared:
         raise ParameterError(f"{notebook} lacks the 'report_dir: str = \"\"' "
                              "parameter every report notebook needs")
