@@ -35,6 +35,7 @@ from reelib.analysis.concentration import hhi_band, hhi_bounds, ranks_desc
 from reelib.analysis.editions import stitched_series
 from reelib.exceptions import BasisMismatchError, InsufficientDataError, SelectionError
 from reelib.processed.tables import latest_view
+from reelib.reference.countries import display_name
 
 __all__ = ["compute_shares", "concentration", "hhi_band", "long_run_share", "select_series",
            "share_of", "summarise_year"]
@@ -87,8 +88,8 @@ def select_series(table: pd.DataFrame, commodity: str, *, measure: str | None = 
 _SHARES_INPUT = ("year", "country", "country_iso3", "entity", "value", "edition",
                  "is_estimate", "caveats")
 _SHARES_COLUMNS = ["year", "country", "country_iso3", "entity", "value", "denominator",
-                   "denominator_kind", "world_total_printed", "share_pct", "share_of_rows_pct",
-                   "rank", "edition", "is_estimate", "caveats"]
+                   "denominator_kind", "share_pct", "share_of_rows_pct", "rank", "edition",
+                   "is_estimate", "caveats"]
 
 
 def _check_one_basis(year: np.ndarray, basis: np.ndarray) -> None:
@@ -143,7 +144,6 @@ def compute_shares(rows: pd.DataFrame) -> pd.DataFrame:
     published = np.zeros(len(years), dtype=bool)
     over = np.zeros(len(years), dtype=bool)
     beyond = np.zeros(len(years), dtype=bool)
-    printed = np.full(len(years), np.nan)
     rank = np.full(len(year), np.nan)
     for i in range(len(years)):
         here = at == i
@@ -156,8 +156,6 @@ def compute_shares(rows: pd.DataFrame) -> pd.DataFrame:
                       + np.nansum(value[here & is_residual]))
         published[i] = len(world) == 1 and world[0] > 0
         denom[i] = world[0] if published[i] else row_sum[i]
-        if published[i]:
-            printed[i] = world[0]
         if published[i] and row_sum[i] > world[0]:  # the rounding rule (module doc)
             if row_sum[i] <= world[0] * (1 + ROUNDING_GAP_MAX / 100):
                 over[i] = True
@@ -177,7 +175,6 @@ def compute_shares(rows: pd.DataFrame) -> pd.DataFrame:
     df = rows.iloc[dated[order], keep].reset_index(drop=True)
     at = at[order]
     df["denominator"] = denom[at]
-    df["world_total_printed"] = np.where(published[at], printed[at], np.nan)
     df["denominator_kind"] = np.select(
         [over[at], beyond[at], published[at]],
         [ROWS_ABOVE_TOTAL, ROWS_FAR_ABOVE_TOTAL, "world total"], "sum of rows")
@@ -517,14 +514,10 @@ def bgs_lines(bgs: pd.DataFrame, long_china: pd.DataFrame,
               countries: tuple[str, ...] = BGS_STORY) -> dict[str, pd.DataFrame]:
     """Share lines for a chart: each country in ``countries`` from BGS, and China from the
     USGS long series (``long_china_share``) beside them for comparison."""
-    lines = {f"{display_name_of(bgs, iso)} (BGS)": share_of(bgs, iso) for iso in countries
+    lines = {f"{display_name(iso)} (BGS)": share_of(bgs, iso) for iso in countries
              if (bgs["country_iso3"] == iso).any()}
     if len(long_china):
         lines["China (USGS)"] = long_china.loc[:, ["year", "china_share_pct"]].rename(
             columns={"china_share_pct": "share_pct"})
     return lines
 
-
-def display_name_of(shares: pd.DataFrame, iso3: str) -> str:
-    """The country name a shares table carries for a code."""
-    return str(shares.loc[shares["country_iso3"] == iso3, "country"].iloc[0])

@@ -19,7 +19,7 @@ import pandas as pd
 from reelib.exceptions import SourceFormatError, UnknownCountryError, UnparseableValueError
 from reelib.readers.decode import read_csv_text, read_text, require_columns
 from reelib.readers.shapes import BGS_COUNTRIES, shaped
-from reelib.readers.values import parse_value
+from reelib.readers.values import non_negative_number
 from reelib.reference.countries import display_name
 from reelib.sources.fetch import source_path
 from reelib.sources.registry import edition_of
@@ -31,14 +31,6 @@ COLUMNS = ["year", "iso3", "country", "tonnes_reo", "share", "world_tonnes_reo"]
 LISTED = (4, 8)
 #: its shares are rounded to 4 decimals
 SHARE_TOLERANCE = 0.00051
-
-
-def _number(text: str, path: Path, row: int, column: str) -> float:
-    parsed = parse_value(text, file=path, row=row, column=column)
-    if parsed.qualifier not in ("exact", "zero") or parsed.value is None or parsed.value < 0:
-        raise UnparseableValueError(path, "not a non-negative number", row=row, column=column,
-                                    value=text)
-    return float(parsed.value)
 
 
 def read_bgs_by_country(path: Path | None = None) -> pd.DataFrame:
@@ -55,8 +47,8 @@ def read_bgs_by_country(path: Path | None = None) -> pd.DataFrame:
     require_columns(raw, COLUMNS, path)
     rows, world_of = [], {}
     for i, r in enumerate(raw.to_dict("records"), start=2):  # row 1 is the header
-        year = _number(r["year"], path, i, "year")
-        if not (1990 <= year <= 2030 and year.is_integer()):
+        year = non_negative_number(r["year"], path, i, "year", integer=True)
+        if not 1990 <= year <= 2030:
             raise UnparseableValueError(path, "year outside 1990-2030", row=i, column="year",
                                         value=r["year"])
         iso3 = r["iso3"].strip()
@@ -65,13 +57,13 @@ def read_bgs_by_country(path: Path | None = None) -> pd.DataFrame:
             raise UnknownCountryError(path, "not an ISO 3166 alpha-3 country code", row=i,
                                       column="iso3", value=r["iso3"],
                                       fix="add the code to src/reelib/reference/countries.yaml")
-        tonnes = _number(r["tonnes_reo"], path, i, "tonnes_reo")
-        world = _number(r["world_tonnes_reo"], path, i, "world_tonnes_reo")
+        tonnes = non_negative_number(r["tonnes_reo"], path, i, "tonnes_reo")
+        world = non_negative_number(r["world_tonnes_reo"], path, i, "world_tonnes_reo")
         if world_of.setdefault(int(year), world) != world:
             raise SourceFormatError(path, f"the world total of {int(year)} changes within the "
                                     "year", row=i, column="world_tonnes_reo",
                                     value=r["world_tonnes_reo"])
-        share = _number(r["share"], path, i, "share")
+        share = non_negative_number(r["share"], path, i, "share")
         if world <= 0 or abs(share - tonnes / world) > SHARE_TOLERANCE:
             raise SourceFormatError(path, f"share {share} is not tonnes / world "
                                     f"({tonnes:g} / {world:g})", row=i, column="share",

@@ -18,7 +18,7 @@ import pandas as pd
 from reelib.exceptions import UnparseableValueError
 from reelib.readers.decode import read_csv_text, read_text, require_columns
 from reelib.readers.shapes import COMPILERS, shaped
-from reelib.readers.values import parse_value
+from reelib.readers.values import non_negative_number
 from reelib.sources.fetch import source_path
 from reelib.sources.registry import edition_of
 
@@ -29,18 +29,6 @@ COLUMNS = {"usgs_world_t": ("USGS", "WLD"), "usgs_china_t": ("USGS", "CHN"),
            "bgs_world_t": ("BGS", "WLD"), "bgs_china_t": ("BGS", "CHN")}
 COMPILER_NAMES = {"USGS": "USGS Mineral Commodity Summaries, newest edition per year",
              "BGS": "BGS World Mineral Statistics"}
-
-
-def _number(text: str, path: Path, row: int, column: str, *, integer: bool = False) -> float:
-    """A plain printed number (``values.parse_value``); a code, bound, range or negative
-    value has no place in this file and is an error naming where it is."""
-    parsed = parse_value(text, file=path, row=row, column=column)
-    value = parsed.value
-    if (parsed.qualifier not in ("exact", "zero") or value is None or value < 0
-            or (integer and not float(value).is_integer())):
-        raise UnparseableValueError(path, "not a non-negative number", row=row, column=column,
-                                    value=text)
-    return float(value)
 
 
 def read_compilers(path: Path | None = None) -> pd.DataFrame:
@@ -56,17 +44,17 @@ def read_compilers(path: Path | None = None) -> pd.DataFrame:
     require_columns(raw, ["year", *COLUMNS, "bgs_countries_reporting"], path)
     rows, seen = [], set()
     for i, r in enumerate(raw.to_dict("records"), start=2):  # row 1 is the header
-        year = _number(r["year"], path, i, "year", integer=True)
+        year = non_negative_number(r["year"], path, i, "year", integer=True)
         if not 1990 <= year <= 2030 or year in seen:
             raise UnparseableValueError(path, "year outside 1990-2030 or repeated", row=i,
                                         column="year", value=r["year"])
         seen.add(year)
-        n_bgs = _number(r["bgs_countries_reporting"], path, i, "bgs_countries_reporting",
-                        integer=True)
+        n_bgs = non_negative_number(r["bgs_countries_reporting"], path, i,
+                                    "bgs_countries_reporting", integer=True)
         for column, (compiler, area) in COLUMNS.items():
             rows.append({"year": int(year), "compiler": compiler,
                          "compiler_name": COMPILER_NAMES[compiler], "country_iso3": area,
-                         "production_t": _number(r[column], path, i, column),
+                         "production_t": non_negative_number(r[column], path, i, column),
                          "countries_reporting": int(n_bgs) if (compiler, area) == ("BGS", "WLD")
                          else pd.NA})
     return shaped(pd.DataFrame(rows).assign(

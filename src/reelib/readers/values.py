@@ -108,3 +108,17 @@ def parse_value(raw: object, *, file: str | Path | None = None, row: object = No
             "the cell is a known error, add a correction to "
             "src/reelib/reference/corrections.yaml",
     )
+
+
+def non_negative_number(text: str, path: Path, row: int, column: str, *,
+                        integer: bool = False) -> float:
+    """A plain printed number (``parse_value``) in a file that holds nothing else: a code,
+    bound, range, negative value (or, with ``integer``, a fraction) is an
+    ``UnparseableValueError`` naming the file, row, column and value."""
+    parsed = parse_value(text, file=path, row=row, column=column)
+    value = parsed.value
+    if (parsed.qualifier not in ("exact", "zero") or value is None or value < 0
+            or (integer and not float(value).is_integer())):
+        raise UnparseableValueError(path, "not a non-negative number", row=row, column=column,
+                                    value=text)
+    return float(value)

@@ -130,14 +130,6 @@ def status_on(controls: pd.DataFrame, date) -> pd.DataFrame:
     return pd.DataFrame(rows).astype({"suspended_until": "datetime64[ns]"})
 
 
-def in_force_on(controls: pd.DataFrame, date, commodity: str | None = None,
-                element: str | None = None) -> pd.DataFrame:
-    """The measures covering a commodity (element) that were in force on ``date``."""
-    cover = covering(controls, commodity, element)
-    status = status_on(controls, date).set_index("control_id")
-    return cover[cover["control_id"].map(status["status"]).eq("in force")]
-
-
 def shorts_on(controls: pd.DataFrame, date, commodity: str | None = None,
               element: str | None = None, status: pd.Series | None = None) -> str:
     """The measures covering a commodity (element) in force on ``date``, as their short

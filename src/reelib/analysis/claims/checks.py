@@ -455,14 +455,11 @@ def _export_control(claim: dict, data: dict) -> Outcome:
     params, tol, comp, claimed = _settings(claim)
     controls = load_export_controls()
     day = as_of(claim)
-    cover = covering(controls, params["commodity"], params.get("element"))
-    kinds = params.get("kind", "any")
-    if kinds != "any":
-        cover = cover[cover["item_kind"].isin(kinds.split(";"))]
     status = status_on(controls, day).set_index("control_id")["status"]
-    live = cover[cover["control_id"].map(status).eq("in force")]
-    others = covering(controls, params["commodity"], params.get("element"))
-    others = others[others["control_id"].map(status).eq("in force")]
+    cover = covering(controls, params["commodity"], params.get("element"))
+    others = cover[cover["control_id"].map(status).eq("in force")]  # any kind
+    kinds = params.get("kind", "any")
+    live = others if kinds == "any" else others[others["item_kind"].isin(kinds.split(";"))]
     evidence = [Evidence(None, "measure", "export controls", f"{r.in_force:%Y-%m-%d}",
                          f"{r.short}: {r.coverage} ({r.source})")
                 for r in (live if len(live) else others).itertuples()]
