@@ -41,6 +41,16 @@ DESCRIPTIONS: dict[str, str] = {
     "chain_shares": "China's share of a supply-chain stage (secondary compilation).",
     "production_compilers": "Rare-earth mine production, world and China, as two compilers "
                             "give it (secondary).",
+    "production_bgs": "Rare-earth oxide mine production by country, BGS 1992-2024, the up to "
+                      "8 largest producers a year, world and unlisted rest (secondary).",
+    "trade_flows": "One exporter-importer flow of one critical material (one HS6 code) and "
+                   "year, CEPII BACI extract: each country's 6 largest partners only "
+                   "(secondary); USD, tonnes in 2024.",
+    "trade_materials": "One reporter-partner-flow amount of a critical-material HS6 code, "
+                       "UN Comtrade 2022 and 2024, after the duplicate rules; USD, net kg.",
+    "eu_magnet_imports": "EU-27 imports of sintered NdFeB magnets (CN 85051110) by origin, "
+                         "2023-2025, EUR and tonnes (secondary, 2025 provisional).",
+    "governance": "Mean of the six WGI estimates per economy, latest year (secondary).",
 }
 
 #: column-name suffix -> unit, longest first (the project's naming rule for units)
@@ -48,7 +58,8 @@ UNITS: tuple[tuple[str, str], ...] = (
     ("_usd_per_kg", "US dollars per kilogram"), ("_cny_per_kg", "yuan per kilogram"),
     ("_usd_kg_measured", "US dollars"), ("_low_t", "metric tons"),
     ("_high_t", "metric tons"), ("_pct", "percent"), ("_usd", "US dollars"),
-    ("_kg", "kilograms"), ("_kt", "thousand metric tons"), ("_t", "metric tons"),
+    ("_eur", "euros"), ("_kg", "kilograms"), ("_kt", "thousand metric tons"),
+    ("_t", "metric tons"),
     ("_1982_84", "index, 1982-84 = 100"),
 )
 

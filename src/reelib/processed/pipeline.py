@@ -25,8 +25,9 @@ from reelib.files.hashing import file_hashes
 from reelib.files.manifest import write_manifest
 from reelib.processed import datapackage, freshness, revisions, tables
 from reelib.processed.schemas import validate_table
-from reelib.readers import (bgs_by_country, chain_shares, comtrade, cpi, daily_prices, iea,
-                            production_compilers, usitc)
+from reelib.readers import (baci, bgs_by_country, chain_shares, comtrade,
+                            comtrade_materials, cpi, daily_prices, eu_magnets, iea,
+                            production_compilers, usitc, wgi)
 from reelib.readers import usgs_ds140 as ds140
 from reelib.readers import usgs_mcs as mcs
 from reelib.readers import usgs_mcs_release as release
@@ -37,7 +38,8 @@ log = logging.getLogger(__name__)
 
 #: the kinds of frame the readers give (``build_tables`` turns them into tables)
 KINDS = ("observations", "prices", "indicators", "salient", "daily", "trade", "supply", "cpi",
-         "chain_shares", "compilers", "bgs_countries")
+         "chain_shares", "compilers", "bgs_countries", "trade_flows", "trade_lines",
+         "eu_imports", "governance")
 
 
 def _one_source(reader_id: str, read):
@@ -100,6 +102,13 @@ READERS = {
         "compilers": production_compilers.read_compilers()}),
     "bgs-rare-earths-by-country": _one_source(bgs_by_country.SOURCE_ID, lambda: {
         "bgs_countries": bgs_by_country.read_bgs_by_country()}),
+    "baci-flows-extract": _one_source(baci.SOURCE_ID, lambda: {
+        "trade_flows": baci.read_baci()}),
+    "comtrade-materials-extract": _one_source(comtrade_materials.SOURCE_ID, lambda: {
+        "trade_lines": comtrade_materials.read_comtrade_materials()}),
+    "eu-magnet-imports": _one_source(eu_magnets.SOURCE_ID, lambda: {
+        "eu_imports": eu_magnets.read_eu_magnet_imports()}),
+    "wgi-mean": _one_source(wgi.SOURCE_ID, lambda: {"governance": wgi.read_wgi()}),
 }
 
 
@@ -144,6 +153,10 @@ def build_tables(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
         "chain_shares": tables.build_chain_shares(frames["chain_shares"]),
         "production_compilers": tables.build_production_compilers(frames["compilers"]),
         "production_bgs": frames["bgs_countries"],
+        "trade_flows": frames["trade_flows"],
+        "trade_materials": frames["trade_lines"],
+        "eu_magnet_imports": frames["eu_imports"],
+        "governance": frames["governance"],
         "us_indicators": tables.build_us_indicators(frames["indicators"]),
     }
     for name, df in out.items():

@@ -159,3 +159,32 @@ def shaped(df: pd.DataFrame, shape: dict[str, str]) -> pd.DataFrame:
         else:
             out[col] = pd.to_numeric(out[col], errors="raise").astype(dtype)
     return out
+
+#: bilateral flows of the BACI extract (one row per year, material, exporter, importer)
+TRADE_FLOWS: dict[str, str] = {
+    "year": "Int64", "material": _STR, "hs_code": _STR, "hs_vintage": _STR,
+    "exporter_iso3": _STR, "importer_iso3": _STR, "value_usd": "Float64",
+    "quantity_t": "Float64", "coverage_note": _STR, "file": _STR, "source_id": _STR,
+    "edition": _STR,
+}
+
+#: UN Comtrade lines after the duplicate rules (one row per year, reporter, partner, code, flow)
+TRADE_LINES: dict[str, str] = {
+    "year": "Int64", "reporter_iso3": _STR, "partner_iso3": _STR, "entity": _STR,
+    "hs_code": _STR, "flow": _STR, "value_usd": "Float64", "net_weight_kg": "Float64",
+    "value_basis": _STR, "lines_in_key": "Int64", "is_ambiguous": "boolean", "file": _STR,
+    "source_id": _STR, "edition": _STR,
+}
+
+#: EU imports of NdFeB magnets by origin (one row per year and origin)
+EU_IMPORTS: dict[str, str] = {
+    "year": "Int64", "reporter": _STR, "cn_code": _STR, "origin_iso3": _STR, "entity": _STR,
+    "value_eur": "Float64", "quantity_t": "Float64", "is_provisional": "boolean",
+    "source_id": _STR, "edition": _STR,
+}
+
+#: governance scores (one row per economy)
+GOVERNANCE: dict[str, str] = {
+    "country_iso3": _STR, "country_iso2": _STR, "wgi_mean": "Float64", "score_year": _STR,
+    "source_id": _STR, "edition": _STR,
+}

@@ -121,6 +121,39 @@ def lookup_country(name: str) -> tuple[str, str] | None:
     return (iso3, "country") if iso3 else None
 
 
+@lru_cache(maxsize=1)
+def _code_tables() -> tuple[dict[str, str], dict[str, str]]:
+    """ISO2 -> ISO3 and trade numeric code -> ISO3: country_converter's tables, then the
+    trade sources' own codes from countries.yaml (``iso2_codes``, ``comtrade_codes``)."""
+    data = _converter().data
+    iso2 = {a: b for a, b in zip(data["ISO2"], data["ISO3"])
+            if isinstance(a, str) and isinstance(b, str)}
+    iso2.update({str(k): str(v) for k, v in (_reference().get("iso2_codes") or {}).items()})
+    numeric = {str(int(float(a))): b for a, b in zip(data["UNcode"], data["ISO3"])
+               if isinstance(a, str) and a.strip() and isinstance(b, str)}
+    numeric.update({str(k): str(v)
+                    for k, v in (_reference().get("comtrade_codes") or {}).items()})
+    numeric["0"] = "WLD"  # UN Comtrade's partner 'World'
+    return iso2, numeric
+
+
+def iso3_codes(codes: pd.Series, kind: str, *, file: str | Path, column: str) -> pd.Series:
+    """Map a column of trade-source country codes to ISO3 (``kind`` 'iso2' or 'numeric',
+    the UN Comtrade/BACI numbering). An unknown code raises ``UnknownCountryError`` naming
+    the file, the row (the series' index) and the code."""
+    table = _code_tables()[0 if kind == "iso2" else 1]
+    text = codes.astype("string")
+    mapped = text.map(table)
+    bad = mapped.isna()
+    if bad.any():
+        raise UnknownCountryError(
+            file, f"not a known {'ISO 3166 alpha-2' if kind == 'iso2' else 'UN Comtrade'} "
+            "country code", row=bad.idxmax(), column=column, value=text[bad].iloc[0],
+            fix=f"add it under {'iso2_codes' if kind == 'iso2' else 'comtrade_codes'} in "
+                f"{OVERRIDES_FILE.relative_to(config.PROJECT_ROOT)}")
+    return mapped.astype("string")
+
+
 @lru_cache(maxsize=512)
 def display_name(iso3: str) -> str:
     """The one name reports show for a country code ('MMR' -> 'Myanmar').
