@@ -82,3 +82,55 @@ def scope_of(supply: pd.DataFrame, mineral: str) -> str:
     for the IEA's 'Rare Earth Elements', else the label itself in lower case."""
     scope = supply.loc[supply["mineral"] == mineral, "scope"].dropna()
     return str(scope.iloc[0]) if len(scope) and scope.iloc[0] != mineral else mineral.lower()
+
+
+def rare_earth_stages(usgs_shares: pd.DataFrame, bgs_shares: pd.DataFrame,
+                      iea_conc: pd.DataFrame, chain_shares: pd.DataFrame,
+                      magnet_exporters: pd.DataFrame, eu_imports: pd.DataFrame,
+                      year: int = 2024) -> pd.DataFrame:
+    """China's share at each stage of the rare-earth chain in ``year``, one row per measure:
+    label (short, for charts), stage, measure, share_pct, year, unit_basis, source. The stages are different physical
+    markets (tonnes of oxide mined, oxide refined, magnets made, magnets traded by value),
+    so the shares are side by side, never added or multiplied.
+
+    Inputs: USGS and BGS country shares (``compute_shares`` / ``bgs_shares`` output), the
+    IEA stage concentration, the secondary chain-shares table, HS 850511 exporter shares
+    (``magnets.exporter_shares``) and EU import shares (``magnets.eu_import_shares``).
+    """
+    def share(df: pd.DataFrame, iso: str = "CHN", column: str = "country_iso3",
+              at: int = year) -> float:
+        hit = df[(df["year"] == at) & (df[column] == iso)]
+        return float(hit["share_pct"].iloc[0]) if len(hit) else float("nan")
+
+    iea = iea_conc.set_index(["stage", "year"])
+    rows = [
+        ("Mining", "all rare earths, t REO", share(usgs_shares), "tonnes",
+         f"USGS, {usgs_shares['edition'].iloc[0]}"),
+        ("Mining", "all rare earths, t REO", share(bgs_shares), "tonnes",
+         "BGS World Mineral Statistics (secondary)"),
+        ("Mining", "magnet rare earths (Nd, Pr, Dy, Tb)",
+         float(iea.loc[("mining", year), "china_share_pct"]), "tonnes",
+         "IEA Global Critical Minerals Outlook 2025"),
+        ("Separation and refining", "magnet rare earths (Nd, Pr, Dy, Tb)",
+         float(iea.loc[("refining", year), "china_share_pct"]), "tonnes",
+         "IEA Global Critical Minerals Outlook 2025"),
+        ("Magnet production", "permanent magnets (cited figure)",
+         cited_stage_share(chain_shares, "magnets"), "output",
+         "secondary compilation (cited, not measured)"),
+        ("Magnet exports", "HS 850511 metal permanent magnets, value",
+         share(magnet_exporters), "USD",
+         "CEPII BACI extract (secondary; largest partners only)"),
+        ("EU magnet imports", "CN 85051110 sintered NdFeB, value, share from China",
+         share(eu_imports.assign(share_pct=eu_imports["value_share_pct"]),
+               column="origin_iso3"), "EUR",
+         "Eurostat Comext (secondary)"),
+    ]
+    out = pd.DataFrame(rows, columns=["stage", "measure", "share_pct", "unit_basis",
+                                      "source"])
+    out.insert(0, "label", ["Mining, all REE (USGS)", "Mining, all REE (BGS)",
+                            "Mining, magnet REE (IEA)", "Refining, magnet REE (IEA)",
+                            "Magnet output (cited)", "Magnet exports, value (BACI)",
+                            "EU NdFeB imports, value (Eurostat)"])
+    out.insert(3, "year", year)
+    out.loc[out["stage"] == "Magnet production", "year"] = int(chain_shares["year"].iloc[0])
+    return out

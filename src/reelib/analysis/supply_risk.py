@@ -1,0 +1,234 @@
+"""Who mines and who exports, and how governance-weighted each stage's concentration is.
+
+Method (the concentration component of the EU criticality method's supply risk; European
+Commission, *Methodology for establishing the EU list of critical raw materials*, 2017):
+
+    HHI_WGI = sum over countries c of (share_c)^2 x WGI_c
+
+with shares as fractions of the stage's world total and WGI_c the World Bank governance
+score rescaled to 0-10, higher = riskier. The WGI mean (about -2.5 to +2.5, higher =
+better) is rescaled linearly, ``risk = 5 - 2 x WGI`` (so +2.5 -> 0 and -2.5 -> 10), then
+clipped to 0-10. HHI_WGI therefore runs from 0 to 10: 10 is one producer with the worst
+governance. The EU combines it with import reliance, recycling and substitution into its
+supply-risk score; those parts are not computed here.
+
+Where a share has no score, it is never scored as zero: a country without a WGI score
+(Taiwan, some territories) and the unallocated rest ("Other countries", extract gaps) make
+HHI_WGI an interval. The low end gives an unscored country the best score (0) and spreads
+the rest over many tiny producers; the high end gives both the worst score (10) and puts
+the rest in one country. ``unscored`` names the countries without a score.
+
+Limits, stated on every page using this: one WGI year (each economy's latest, 2015-2024)
+for every year; one HS code per material; export shares come from an extract that keeps
+each country's largest partners only.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from reelib.analysis import shares as share_calc
+from reelib.reference.countries import display_name
+from reelib.reference.trade_materials import NO_CODE, load_trade_materials
+
+RISK_MAX = 10.0
+METHOD = ("HHI_WGI = Σ (share)² × WGI, shares as fractions, WGI rescaled to 0-10 "
+          "(5 − 2 × WGI mean, higher = riskier), as in the EU criticality method's "
+          "supply-risk concentration term")
+
+
+def governance_risk(governance: pd.DataFrame) -> pd.Series:
+    """ISO3 -> governance risk on 0-10 (``5 - 2 * wgi_mean``, clipped; higher = riskier).
+
+    >>> governance_risk(pd.DataFrame({"country_iso3": ["AAA", "BBB"],
+    ...                               "wgi_mean": [2.5, -0.25]})).to_dict()
+    {'AAA': 0.0, 'BBB': 5.5}
+    """
+    wgi = governance["wgi_mean"].to_numpy(dtype="float64")
+    risk = np.clip(5.0 - 2.0 * wgi, 0.0, RISK_MAX)
+    return pd.Series(risk, index=governance["country_iso3"].astype(str).to_numpy(),
+                     name="risk_0_10")
+
+
+def weighted_hhi(country_shares: pd.DataFrame, risk: pd.Series) -> dict[str, object]:
+    """HHI and HHI_WGI of one stage from its country shares (``country_iso3``,
+    ``entity`` 'country' or 'residual', ``share_pct`` of the world total).
+
+    Returns hhi (0-10,000, the plain index's interval low end), hhi_wgi_low, hhi_wgi_high
+    (0-10), scored_share_pct (shares with a score), unscored (names), rest_pct (share not
+    allocated to a named country)."""
+    is_country = country_shares["entity"].astype(str).eq("country").to_numpy()
+    iso = country_shares["country_iso3"].astype(str).to_numpy()
+    s = country_shares["share_pct"].to_numpy(dtype="float64", na_value=np.nan) / 100
+    s = np.nan_to_num(s)
+    named = is_country & (s > 0)
+    w = risk.reindex(iso[named]).to_numpy(dtype="float64")
+    scored = ~np.isnan(w)
+    s_named = s[named]
+    base = float((s_named[scored] ** 2 * w[scored]).sum())
+    unscored_sq = float((s_named[~scored] ** 2).sum())
+    rest = max(0.0, 1.0 - float(s_named.sum()))
+    return {
+        "hhi": 10_000 * float((s_named ** 2).sum()),
+        "hhi_wgi_low": base,
+        "hhi_wgi_high": min(RISK_MAX, base + RISK_MAX * (unscored_sq + rest ** 2)),
+        "scored_share_pct": 100 * float(s_named[scored].sum()),
+        "unscored": ", ".join(display_name(c) for c in iso[named][~scored]),
+        "rest_pct": 100 * rest,
+    }
+
+
+def export_shares(flows: pd.DataFrame, material: str, year: int) -> pd.DataFrame:
+    """Each exporter's share of the extract's world exports of ``material`` in ``year``:
+    country_iso3, country, entity, value_usd, share_pct, rank. The world is the sum of the
+    extract's flows (its largest partners only), so shares lean towards large flows."""
+    rows = flows[(flows["material"] == material) & (flows["year"] == year)]
+    by = rows.groupby("exporter_iso3", sort=False)["value_usd"].sum().sort_values(
+        ascending=False, kind="mergesort")
+    total = float(by.sum())
+    out = pd.DataFrame({"country_iso3": by.index.astype(str), "value_usd": by.to_numpy()})
+    out["country"] = [display_name(c) for c in out["country_iso3"]]
+    out["entity"] = "country"
+    out["share_pct"] = 100 * out["value_usd"] / total if total > 0 else np.nan
+    out["rank"] = np.arange(1, len(out) + 1)
+    return out
+
+
+def _mine_shares(production: pd.DataFrame, commodity: str, measure: str, year: int,
+                 edition: str) -> pd.DataFrame:
+    series = share_calc.select_series(production, commodity, measure=measure,
+                                      vintage=edition)
+    return share_calc.compute_shares(series[series["year"] == year])
+
+
+def stage_comparison(production: pd.DataFrame, flows: pd.DataFrame,
+                     governance: pd.DataFrame, pairs: list[dict], edition: str,
+                     year: int) -> pd.DataFrame:
+    """One row per atlas commodity-measure (``pairs``): the top miner and the top exporter
+    of its traded form in ``year``, their shares, and the plain and governance-weighted
+    HHI at each stage. A commodity-measure without a code, or without trade in ``year``,
+    keeps its mine-stage figures and says why the export stage is missing."""
+    risk = governance_risk(governance)
+    codes = load_trade_materials().set_index(["commodity", "measure"])
+    hs_of = (flows.drop_duplicates("material").set_index("material")["hs_code"]
+             .astype(str).to_dict())
+    by_commodity = dict(tuple(production[production["edition"] == edition]
+                              .groupby("commodity", sort=False)))
+    rows = []
+    for pair in pairs:
+        commodity, measure = pair["commodity"], pair["measure"]
+        row: dict[str, object] = {"commodity": commodity, "measure": measure, "year": year}
+        mine = _mine_shares(by_commodity.get(commodity, production.iloc[0:0]), commodity,
+                            measure, year, edition) if commodity in by_commodity else None
+        if mine is None or mine.empty:
+            row["mine_missing"] = f"no {year} production by country in {edition}"
+        else:
+            top = mine[mine["entity"] == "country"].iloc[0]
+            row.update(top_miner=top["country"], top_miner_iso3=top["country_iso3"],
+                       top_miner_share_pct=float(top["share_pct"]),
+                       **{f"mine_{k}": v for k, v in weighted_hhi(mine, risk).items()})
+        if (commodity, measure) not in codes.index:
+            row["export_missing"] = NO_CODE
+        else:
+            code = codes.loc[(commodity, measure)]
+            row.update(material=code["material"], relation=code["relation"],
+                       traded_form=code["traded_form"], trade_note=code["note"],
+                       hs_code=hs_of.get(code["material"], ""))
+            exports = export_shares(flows, code["material"], year)
+            if exports.empty:
+                row["export_missing"] = f"no {year} flows of {code['material']} in the extract"
+            else:
+                top = exports.iloc[0]
+                row.update(top_exporter=top["country"], top_exporter_iso3=top["country_iso3"],
+                           top_exporter_share_pct=float(top["share_pct"]),
+                           china_export_share_pct=(float(exports.loc[
+                               exports["country_iso3"] == "CHN", "share_pct"].iloc[0])
+                               if (exports["country_iso3"] == "CHN").any() else np.nan),
+                           **{f"export_{k}": v for k, v in weighted_hhi(exports, risk).items()})
+        rows.append(row)
+    out = pd.DataFrame(rows)
+    for col in ("top_miner_iso3", "top_exporter_iso3", "mine_missing", "export_missing",
+                "relation", "trade_note", "traded_form", "material", "hs_code"):
+        if col not in out:
+            out[col] = pd.NA
+    out["same_top"] = out["top_miner_iso3"].eq(out["top_exporter_iso3"]).where(
+        out["top_exporter_iso3"].notna() & out["top_miner_iso3"].notna())
+    return out.sort_values(["export_hhi_wgi_low" if "export_hhi_wgi_low" in out else "commodity"],
+                           ascending=False, na_position="last",
+                           kind="mergesort").reset_index(drop=True)
+
+
+def stage_summary(stages: pd.DataFrame) -> dict[str, int]:
+    """Counts for the page's lead: commodity-measures, with a code, compared, top exporter
+    not the top miner, China the top exporter, China the top miner."""
+    compared = stages[stages["same_top"].notna()]
+    return {"pairs": len(stages), "with_code": int(stages["material"].notna().sum()),
+            "compared": len(compared),
+            "top_exporter_not_top_miner": int((compared["same_top"] == False).sum()),  # noqa: E712
+            "china_top_exporter": int((compared["top_exporter_iso3"] == "CHN").sum()),
+            "china_top_miner": int((compared["top_miner_iso3"] == "CHN").sum())}
+
+
+def display_stages(stages: pd.DataFrame) -> pd.DataFrame:
+    """The page's table: one row per commodity-measure with a trade code, miner beside
+    exporter, each stage's HHI_WGI as 'low-high' where an unscored share makes it an
+    interval. Notes and unscored countries are in ``stage_notes``."""
+    d = stages[stages["material"].notna()]
+
+    def rng(low, high) -> str:
+        if pd.isna(low):
+            return ""
+        return f"{low:.2f}" if round(low, 2) == round(high, 2) else f"{low:.2f}-{high:.2f}"
+
+    measure = d["measure"].where(d["measure"] != "Mine production", "")
+    return pd.DataFrame({
+        "commodity": d["commodity"] + measure.map(lambda m: f" ({m.lower()})" if m else ""),
+        "top miner": d["top_miner"] + " " + d["top_miner_share_pct"].map("{:.0f}%".format),
+        "top exporter": d["top_exporter"] + " " + d["top_exporter_share_pct"].map(
+            "{:.0f}%".format),
+        "China's export share": d["china_export_share_pct"].map(
+            lambda v: "not in the extract" if pd.isna(v) else f"{v:.0f}%"),
+        "mine HHI_WGI": [rng(a, b) for a, b in zip(d["mine_hhi_wgi_low"],
+                                                  d["mine_hhi_wgi_high"])],
+        "export HHI_WGI": [rng(a, b) for a, b in zip(d["export_hhi_wgi_low"],
+                                                    d["export_hhi_wgi_high"])],
+        "traded form": d["traded_form"] + " - " + d["relation"],
+    }).reset_index(drop=True)
+
+
+def stage_notes(stages: pd.DataFrame) -> pd.DataFrame:
+    """Per commodity-measure with a trade code: how the code relates to the measure, and
+    the countries in each stage without a governance score (an interval, not a zero)."""
+    d = stages[stages["material"].notna()]
+    return pd.DataFrame({
+        "commodity": d["commodity"], "measure": d["measure"],
+        "note on the code": d["trade_note"].fillna(""),
+        "mine stage: no score": d["mine_unscored"].fillna(""),
+        "export stage: no score": d["export_unscored"].fillna(""),
+    }).reset_index(drop=True)
+
+
+def without_code(stages: pd.DataFrame) -> pd.DataFrame:
+    """The commodity-measures with no export stage, and why (never shown as zero)."""
+    d = stages[stages["export_missing"].notna()]
+    out = d.loc[:, ["commodity", "measure", "top_miner", "top_miner_share_pct",
+                    "mine_hhi_wgi_low", "mine_hhi_wgi_high", "mine_unscored",
+                    "export_missing"]]
+    return out.rename(columns={"export_missing": "why no export stage",
+                               "mine_unscored": "mine stage: no score"}).reset_index(drop=True)
+
+
+def scores_used(stages: pd.DataFrame, governance: pd.DataFrame) -> pd.DataFrame:
+    """The governance score of every country that is a top miner or top exporter: WGI mean,
+    the 0-10 risk, or the reason it has none."""
+    iso = pd.unique(pd.concat([stages["top_miner_iso3"], stages["top_exporter_iso3"]])
+                    .dropna().astype(str))
+    risk = governance_risk(governance)
+    wgi = governance.set_index("country_iso3")["wgi_mean"]
+    return pd.DataFrame({
+        "country": [display_name(c) for c in iso],
+        "wgi_mean": [float(wgi[c]) if c in wgi.index else np.nan for c in iso],
+        "risk_0_10": [float(risk[c]) if c in risk.index else np.nan for c in iso],
+        "note": ["" if c in risk.index else "no WGI score in the file" for c in iso],
+    }).sort_values("risk_0_10", ascending=False, na_position="first").reset_index(drop=True)
