@@ -24,6 +24,7 @@ from reelib.analysis.shares import compute_shares
 from reelib.analysis.supply_chain import stage_shares
 from reelib.analysis.trade_dependence import partner_shares, select_flows
 from reelib.exceptions import RegistryError
+from reelib.reference.countries import display_name
 from reelib.reference.events import load_events
 from reelib.reference.export_controls import covering, load_export_controls, status_on
 from reelib.sources.registry import edition_dates, source_names
@@ -490,6 +491,63 @@ def _chain_share(claim: dict, data: dict) -> Outcome:
                                                      float(claimed), tol,
                                                      params.get("op", "approx")))], comp)
     return _outcome(claim, verdict, [ev], sup, oth)
+
+
+@check("trade_flow_value")
+def _trade_flow_value(claim: dict, data: dict) -> Outcome:
+    """A bilateral trade value (``params``: hs_code, exporter, importer, year) from UN
+    Comtrade, as the exporter reported it and as the importer reported it (each side's own
+    figure, never mixed). ``tolerance`` is in percent of the claimed value."""
+    params, tol, comp, claimed = _settings(claim)
+    t = data["trade_materials"]
+    year, hs = int(params["year"]), str(params["hs_code"])
+    t = t[(t["year"] == year) & (t["hs_code"] == hs)]
+    sides = [("export", params["exporter"], params["importer"], "as the exporter reported"),
+             ("import", params["importer"], params["exporter"], "as the importer reported")]
+    evidence, results = [], []
+    for flow, reporter, partner, how in sides:
+        row = t[(t["flow"] == flow) & (t["reporter_iso3"] == reporter)
+                & (t["partner_iso3"] == partner)]
+        if row.empty:
+            continue
+        r = row.iloc[0]
+        name = source_names([r["source_id"]])
+        evidence.append(Evidence(float(r["value_usd"]), "USD", name, str(r["edition"]),
+                                 f"HS {hs} {params['exporter']} to {params['importer']}, "
+                                 f"{year}, {how}", source_ids=(str(r["source_id"]),)))
+        results.append((f"{name} ({how})",
+                        compare(100 * float(r["value_usd"]) / float(claimed), 100.0, tol)))
+    if not evidence:
+        return Outcome("not testable", reason=f"no HS {hs} flow for {year} in either "
+                       "partner's figures")
+    verdict, sup, oth = combine(results, comp)
+    return _outcome(claim, verdict, evidence, sup, oth)
+
+
+@check("round_trip")
+def _round_trip(claim: dict, data: dict) -> Outcome:
+    """Countries that are among the ``top`` origins of China's imports of rare-earth
+    compounds (HS 2846, UN Comtrade) and among the ``top`` customers of its magnet exports
+    (HS 850511, BACI extract) in ``year``: a trace of 'send ore, buy back products' at the
+    level trade statistics allow (a proxy: compounds in, magnets out)."""
+    params, tol, comp, claimed = _settings(claim)
+    year, top = int(params["year"]), int(params.get("top", 10))
+    rows = select_flows(data["trade"], reporter_iso3="CHN", flow="import", hs_code="2846",
+                        years=(year, year))
+    origins = partner_shares(rows)
+    origins = origins[origins["partner_entity"] == "country"].nlargest(top, "amount")
+    flows = data["trade_flows"]
+    out = flows[(flows["material"] == "magnets") & (flows["year"] == year)
+                & (flows["exporter_iso3"] == "CHN")].nlargest(top, "value_usd")
+    both = sorted(set(origins["partner_iso3"]) & set(out["importer_iso3"]))
+    names = ", ".join(display_name(c) for c in both) or "none"
+    evidence = [Evidence(len(both), "countries", source_names(
+        list(rows["source_id"].unique()) + list(out["source_id"].unique())),
+        f"{rows['edition'].iloc[0]}; {out['edition'].iloc[0]}",
+        f"among China's top {top} origins of HS 2846 and top {top} customers of HS 850511, "
+        f"{year}: {names}", source_ids=_ids(pd.concat([rows["source_id"], out["source_id"]])))]
+    verdict, sup, oth = combine([("trade", compare(len(both), float(claimed), 0, "ge"))], comp)
+    return _outcome(claim, verdict, evidence, sup, oth)
 
 
 @check("not_testable")
