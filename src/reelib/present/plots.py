@@ -517,3 +517,30 @@ def plot_atlas_scatter(atlas: pd.DataFrame, *, title: str, caption: str) -> Figu
     ax.legend(fontsize=8.5, loc="upper left")
     add_caption(fig, caption)
     return fig
+
+
+def plot_stage_risk(stages: pd.DataFrame, *, title: str, caption: str) -> Figure:
+    """Per commodity-measure, the governance-weighted HHI at the mine stage (circle) and the
+    export stage (square) on 0-10, joined by a line; an interval (unscored shares) is drawn
+    as a bar around the marker. ``stages``: ``supply_risk.stage_comparison`` rows with both
+    stages."""
+    d = stages.dropna(subset=["mine_hhi_wgi_low", "export_hhi_wgi_low"]).iloc[::-1]
+    labels = [f"{c} ({m.lower()})" if m.lower() not in ("mine production",) else c
+              for c, m in zip(d["commodity"], d["measure"])]
+    y = np.arange(len(d))
+    fig, ax = plt.subplots(figsize=(10, 0.32 * len(d) + 1.8))
+    for stage, marker, color in (("mine", "o", "#6b6b6b"), ("export", "s", COUNTRY_COLORS["CHN"])):
+        low = d[f"{stage}_hhi_wgi_low"].to_numpy(dtype=float)
+        high = d[f"{stage}_hhi_wgi_high"].to_numpy(dtype=float)
+        ax.hlines(y, low, high, color=color, lw=3, alpha=0.5)
+        ax.plot(low, y, marker, color=color, label=f"{stage} stage", ms=5)
+    ax.hlines(y, d["mine_hhi_wgi_low"].to_numpy(dtype=float),
+              d["export_hhi_wgi_low"].to_numpy(dtype=float), color="#bbbbbb", lw=0.8, zorder=0)
+    ax.set_yticks(y, [label if len(label) <= 60 else label[:58] + '…' for label in labels],
+                  fontsize=8)
+    ax.set_xlim(0, max(6.0, float(np.nanmax(d[["mine_hhi_wgi_high",
+                                                 "export_hhi_wgi_high"]].to_numpy(float))) + 0.5))
+    ax.set(title=title, xlabel="governance-weighted HHI (0-10, higher = riskier)")
+    legend_below(ax)
+    add_caption(fig, caption)
+    return fig

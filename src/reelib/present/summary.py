@@ -26,6 +26,10 @@ def china_by_stage(facts: pd.DataFrame) -> pd.DataFrame:
         ("Refining, IEA base case 2030", "supply-chain-stages", "china_refining_share_2030_pct"),
         ("Magnets (secondary compilation, 2024)", "supply-chain-stages",
          "secondary_china_magnets_share_pct"),
+        ("Magnet exports, HS 850511 value (BACI extract, 2024)", "magnets-and-trade",
+         "china_magnet_export_share_pct"),
+        ("EU imports of NdFeB magnets, value (Eurostat, 2024)", "magnets-and-trade",
+         "eu_ndfeb_china_value_share_pct"),
         (f"U.S. imports of RE compounds (USITC, {trade_year}, {partners} partners)",
          "trade-dependence", "china_share_us_2846_imports_pct"),
     ]

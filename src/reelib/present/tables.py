@@ -25,6 +25,8 @@ MAX_ROWS = 60  # longer tables show their first and last rows (the CSV has them 
 #: column-name endings that are units, longest first: ``price_usd_per_kg`` -> "Price (USD/kg)"
 UNIT_SUFFIXES = (("_pct_per_month", "% a month"), ("_pct_per_year", "% a year"),
                  ("_usd_per_kg", "USD/kg"), ("_cny_per_kg", "CNY/kg"), ("_usd_per_t", "USD/t"),
+                 ("_eur_per_kg", "EUR/kg"), ("_usd_m", "USD million"),
+                 ("_eur_m", "EUR million"), ("_0_10", "0-10"),
                  ("_pct", "%"), ("_pp", "percentage points"), ("_kt", "kt"), ("_t", "t"),
                  ("_usd", "USD"), ("_years", "years"), ("_months", "months"),
                  ("_iso3", "ISO3"))
@@ -33,7 +35,7 @@ ACRONYMS = {"hhi": "HHI", "cr1": "CR1", "cr3": "CR3", "usd": "USD", "iso3": "ISO
             "reo": "REO", "hs": "HS", "ci": "CI", "id": "ID", "mape": "MAPE", "qlr": "QLR",
             "ets": "ETS", "hac": "HAC", "chi2": "χ²", "ar1": "AR(1)", "mcs": "MCS",
             "usgs": "USGS", "iea": "IEA", "p": "p", "f": "F", "n": "n", "us": "U.S.",
-            "cny": "CNY", "fob": "FOB", "top3": "top-3", "rp": "R/P"}
+            "cny": "CNY", "fob": "FOB", "eur": "EUR", "wgi": "WGI", "eu": "EU", "top3": "top-3", "rp": "R/P"}
 #: whole names a rule would say badly
 LABELS = {"rp_years": "Reserves / production (years)", "abs_change": "Absolute change",
           "rel_change_pct": "Relative change (%)", "value_raw": "Value as printed",
