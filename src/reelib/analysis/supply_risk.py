@@ -188,7 +188,8 @@ def display_stages(stages: pd.DataFrame) -> pd.DataFrame:
         "top exporter": d["top_exporter"] + " " + d["top_exporter_share_pct"].map(
             "{:.0f}%".format),
         "China's export share": d["china_export_share_pct"].map(
-            lambda v: "not in the extract" if pd.isna(v) else f"{v:.0f}%"),
+            lambda v: "not in the extract" if pd.isna(v) else "<0.5%" if v < 0.5
+            else f"{v:.0f}%"),
         "mine HHI_WGI": [rng(a, b) for a, b in zip(d["mine_hhi_wgi_low"],
                                                   d["mine_hhi_wgi_high"])],
         "export HHI_WGI": [rng(a, b) for a, b in zip(d["export_hhi_wgi_low"],

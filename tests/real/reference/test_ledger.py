@@ -26,8 +26,7 @@ def _production(values: dict[str, dict[str, float]]) -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def results(processed):
-    data = {k: processed(k) for k in ("production", "reserves", "supply_stages", "trade",
-                                      "prices_daily", "us_salient", "chain_shares")}
+    data = {k: processed(k) for k in evaluate.TABLES}
     return claims_tables.results_table(evaluate.evaluate_all(data)).set_index("claim_id")
 
 
@@ -120,9 +119,21 @@ class TestJudgedAsOfTheirDateOnIndependentEvidence:
         ("c003-31", "supported"),  # July 2025: seven rare earths under licence
         ("c003-32", "supported"),  # the technology catalogue
         ("c004-11", "not supported (proxy)"),  # 'only China': the compilation gives 94%
+        ("c003-14", "not supported (proxy)"),  # India's USD 1.2 bn: HS 850511 ~USD 0.15 bn
+        ("c003-15", "partly supported"),  # 85% of capacity against a cited 94% of output
+        ("c004-12", "partly supported"),  # the round trip: countries both ways in 2023
     ])
     def test_export_controls_and_chain_claims(self, results, claim_id, verdict):
         assert results.loc[claim_id, "verdict"] == verdict
+
+    def test_a_trade_claim_shows_both_partners_figures(self, processed):
+        claim = next(c for c in ledger.load_claims() if c["id"] == "c003-14")
+        outcome = evaluate.evaluate_all({k: processed(k) for k in evaluate.TABLES},
+                                        [claim])[0][1]
+        labels = [e.label for e in outcome.evidence]
+        assert any("as the exporter reported" in x for x in labels)
+        assert any("as the importer reported" in x for x in labels)
+        assert all(1e8 < e.value < 2e8 for e in outcome.evidence)
 
     def test_every_seed_has_its_claims_and_the_ledger_grew(self):
         claims = ledger.load_claims()

@@ -9,6 +9,11 @@ from reelib.analysis.claims.verdicts import Outcome
 from reelib.reference.ledger import load_claims
 
 
+#: the processed tables the checks read (``evaluate_all``'s ``data`` holds each by name)
+TABLES = ("production", "reserves", "supply_stages", "trade", "prices_daily", "us_salient",
+          "chain_shares", "trade_flows", "trade_materials")
+
+
 def evaluate_all(data: dict[str, pd.DataFrame], claims: list[dict] | None = None
                  ) -> list[tuple[dict, Outcome]]:
     """Run every claim's test once: [(claim, outcome)]."""
