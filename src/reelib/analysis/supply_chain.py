@@ -88,10 +88,11 @@ def rare_earth_stages(usgs_shares: pd.DataFrame, bgs_shares: pd.DataFrame,
                       iea_conc: pd.DataFrame, chain_shares: pd.DataFrame,
                       magnet_exporters: pd.DataFrame, eu_imports: pd.DataFrame,
                       year: int = 2024) -> pd.DataFrame:
-    """China's share at each stage of the rare-earth chain in ``year``, one row per measure:
-    label (short, for charts), stage, measure, share_pct, year, unit_basis, source. The stages are different physical
-    markets (tonnes of oxide mined, oxide refined, magnets made, magnets traded by value),
-    so the shares are side by side, never added or multiplied.
+    """China's share at each stage of the rare-earth chain in ``year``, one row per
+    measure: label (short, for charts), stage, measure, share_pct, year, unit_basis,
+    source. The stages are different physical markets (tonnes of oxide mined, oxide
+    refined, magnets made, magnets traded by value), so the shares are side by side, never
+    added or multiplied.
 
     Inputs: USGS and BGS country shares (``compute_shares`` / ``bgs_shares`` output), the
     IEA stage concentration, the secondary chain-shares table, HS 850511 exporter shares

@@ -35,7 +35,8 @@ ACRONYMS = {"hhi": "HHI", "cr1": "CR1", "cr3": "CR3", "usd": "USD", "iso3": "ISO
             "reo": "REO", "hs": "HS", "ci": "CI", "id": "ID", "mape": "MAPE", "qlr": "QLR",
             "ets": "ETS", "hac": "HAC", "chi2": "χ²", "ar1": "AR(1)", "mcs": "MCS",
             "usgs": "USGS", "iea": "IEA", "p": "p", "f": "F", "n": "n", "us": "U.S.",
-            "cny": "CNY", "fob": "FOB", "eur": "EUR", "wgi": "WGI", "eu": "EU", "top3": "top-3", "rp": "R/P"}
+            "cny": "CNY", "fob": "FOB",
+            "eur": "EUR", "wgi": "WGI", "eu": "EU", "top3": "top-3", "rp": "R/P"}
 #: whole names a rule would say badly
 LABELS = {"rp_years": "Reserves / production (years)", "abs_change": "Absolute change",
           "rel_change_pct": "Relative change (%)", "value_raw": "Value as printed",
