@@ -184,7 +184,7 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
         "hs_code": _col(S, pa.Check.str_matches(r"^\d{6}$")),
         "hs_vintage": _col(S, pa.Check.str_matches(r"^HS\d\d$")),
         "exporter_iso3": _ISO, "importer_iso3": _ISO, "value_usd": _col(F, _NONNEG),
-        "quantity_t": _col(F, _NONNEG, nullable=True), "coverage_note": _col(S),
+        "quantity_t": _col(F, _NONNEG, nullable=True), "lacks_taiwan_namibia": _col(B),
         "file": _col(S), "source_id": _col(S), "edition": _col(S),
     }, strict=True),
     "trade_materials": pa.DataFrameSchema({

@@ -164,7 +164,7 @@ def shaped(df: pd.DataFrame, shape: dict[str, str]) -> pd.DataFrame:
 TRADE_FLOWS: dict[str, str] = {
     "year": "Int64", "material": _STR, "hs_code": _STR, "hs_vintage": _STR,
     "exporter_iso3": _STR, "importer_iso3": _STR, "value_usd": "Float64",
-    "quantity_t": "Float64", "coverage_note": _STR, "file": _STR, "source_id": _STR,
+    "quantity_t": "Float64", "lacks_taiwan_namibia": "boolean", "file": _STR, "source_id": _STR,
     "edition": _STR,
 }
 

@@ -27,5 +27,8 @@ def test_the_data_package_describes_every_table_and_validates(processed):
     assert any("usgs-mcs" not in s["title"] and "Mineral Commodity Summaries" in s["title"]
                for s in production["sources"])
     assert production["licenses"]
-    report = frictionless.validate(str(path))
+    # pandera validated every row in the clean; this checks that the descriptor describes
+    # the files, on the first 50,000 rows of each table (all rows of 17 of the 19 tables;
+    # the two trade tables' full check took 8 s more)
+    report = frictionless.validate(str(path), limit_rows=50_000)
     assert report.valid, [e.note for t in report.tasks for e in t.errors][:5]

@@ -31,12 +31,12 @@ def test_baci_extract(flows):
     top = magnets[(magnets["exporter_iso3"] == "CHN") & (magnets["importer_iso3"] == "DEU")]
     assert float(top["value_usd"].iloc[0]) == 513_918_501
     assert float(top["quantity_t"].iloc[0]) == 12_607
-    # tonnes exist only in 2024; vintages switch in 2017; the coverage gap is on each row
+    # tonnes exist only in 2024; vintages switch in 2017; the coverage gap is marked
     assert flows.loc[flows["year"] < 2024, "quantity_t"].isna().all()
     assert set(flows.loc[flows["year"] <= 2016, "hs_vintage"]) == {"HS02"}
     assert set(flows.loc[flows["year"] >= 2017, "hs_vintage"]) == {"HS17"}
-    assert flows.loc[flows["year"] == 2017, "coverage_note"].str.contains("Taiwan").all()
-    assert not flows.loc[flows["year"] == 2018, "coverage_note"].str.contains("Taiwan").any()
+    assert flows.loc[flows["year"] == 2017, "lacks_taiwan_namibia"].all()
+    assert not flows.loc[flows["year"] == 2018, "lacks_taiwan_namibia"].any()
     assert "TWN" in set(flows.loc[flows["year"] == 2024, "exporter_iso3"])
     assert "TWN" not in set(flows.loc[flows["year"] == 2010, "exporter_iso3"])
 
