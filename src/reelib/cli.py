@@ -181,6 +181,17 @@ def _cmd_build(args: argparse.Namespace) -> int:
     return EXIT_OK if result.ok else EXIT_REPORTS_FAILED
 
 
+def _cmd_preview(args: argparse.Namespace) -> int:
+    from reelib.publish.preview import preview
+    from reelib.publish.specs import load_reports_file, select_specs
+
+    select_specs(load_reports_file(), args.reports or None)  # unknown names stop us here
+    if not args.skip_data:
+        _cmd_data(args)
+    preview(args.reports or None, port=args.port, jobs=args.jobs, echo=Progress(args.verbose))
+    return EXIT_OK
+
+
 def _cmd_list(args: argparse.Namespace) -> None:
     import json
 
@@ -315,6 +326,17 @@ def parser() -> argparse.ArgumentParser:
                    "(default: REPORT--name-value)")
     s.add_argument("--title", default=None, help="title of the ad-hoc report")
     s.set_defaults(func=_cmd_build)
+    s = sub.add_parser("preview", help="build, serve reports/ locally and rebuild a report "
+                       "when its notebook is saved (pages reload themselves)")
+    s.add_argument("reports", nargs="*", help="report names to watch (default: all)")
+    s.add_argument("--port", type=int, default=8000, help="local port (0: any free one)")
+    s.add_argument("-j", "--jobs", type=job_count, default=1,
+                   help=f"reports run in parallel (1 to {MAX_JOBS})")
+    s.add_argument("--skip-data", action="store_true", help="do not fetch and clean first")
+    s.add_argument("--offline", action="store_true", help="use the mirror only, never download")
+    s.add_argument("--force-clean", action="store_true",
+                   help="clean even if data/processed is up to date")
+    s.set_defaults(func=_cmd_preview)
     s = sub.add_parser("list", help="list the reports: notebook, parameters, status")
     s.add_argument("--long", dest="verbose_params", action="store_true",
                    help="parameters on their own line")

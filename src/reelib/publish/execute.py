@@ -19,8 +19,6 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-import nbformat
-
 from reelib import config
 from reelib.files.manifest import MANIFEST, folder_hashes, write_manifest
 from reelib.present import layout
@@ -39,6 +37,11 @@ from reelib.files.paths import ensure_inside, exchange, remove_inside
 #: the build's progress lines (notebook errors still surface through papermill).
 KERNEL_ARGS = ["--IPKernelApp.log_level=CRITICAL"]
 ENGINES = ("inprocess", "kernel")
+
+
+#: a file that, when named in this environment variable, receives one JSON line of phase
+#: timings per built report (``make bench``)
+PHASES_ENV = "REELIB_PHASES_LOG"
 
 
 def check_artefacts(spec: ReportSpec, staging: Path) -> None:
@@ -97,6 +100,8 @@ def keep_failed(executed: Path, reports_dir: Path, spec: ReportSpec) -> Path | N
     data = executed.read_bytes()
     write_bytes_atomic(kept, data)
     try:
+        import nbformat
+
         nb = nbformat.reads(data.decode("utf-8"), as_version=4)
         context = page_context(spec)
         context.update(title=f"{context['title']} (failed)")
@@ -180,6 +185,7 @@ def run_report(spec: ReportSpec, reports_dir: Path, code: str, *, engine: str = 
     alarm = _alarm(timeout)
     timed_out = False
     try:
+        executed_at = time.perf_counter()
         try:
             pm.execute_notebook(str(spec.notebook), str(executed), parameters=parameters,
                                 **options)
@@ -203,15 +209,22 @@ def run_report(spec: ReportSpec, reports_dir: Path, code: str, *, engine: str = 
                 f"limit in {where}; stopped. "
                 + (f"The notebook so far is kept at {kept}." if kept else "")
                 + " Raise 'timeout' in notebooks/reports.yaml or pass --timeout.")
+        phases = {"prepare_s": executed_at - began,
+                  "execute_s": time.perf_counter() - executed_at}
         try:
             check_artefacts(spec, staging)
         except MissingArtefactError:
             keep_failed(executed, reports_dir, spec)
             raise
+        paged_at = time.perf_counter()
+        import nbformat
+
         nb = nbformat.read(executed, as_version=4)
         context = page_context(spec, staging, stamp=stamp)
         write_text_atomic(staging / layout.page_file(spec.name), notebook_html(nb, context))
         (staging / PROGRESS).unlink(missing_ok=True)
+        phases["page_s"] = time.perf_counter() - paged_at
+        hashed_at = time.perf_counter()
         reads = json.loads((staging / layout.READS).read_text()) if (
             staging / layout.READS).exists() else {}
         manifest = {"report": spec.name, "title": spec.title, "notebook": spec.notebook.name,
@@ -223,8 +236,17 @@ def run_report(spec: ReportSpec, reports_dir: Path, code: str, *, engine: str = 
                     "built_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
                     # how long it took: the next build starts the longest chains first
                     "seconds": round(time.perf_counter() - began, 2)}
+        phases["manifest_s"] = time.perf_counter() - hashed_at
+        # where the time went (make bench sums it over the reports)
+        manifest["phases"] = {k: round(v, 3) for k, v in phases.items()}
         write_manifest(staging, manifest)
+        swapped_at = time.perf_counter()
         swap_in(staging, reports_dir / spec.name, reports_dir)
         remove_failed(reports_dir, spec.name)
+        if os.environ.get(PHASES_ENV):  # the benchmark's per-report costs, after the swap
+            with open(os.environ[PHASES_ENV], "a", encoding="utf-8") as fh:
+                fh.write(json.dumps({"report": spec.name, **manifest["phases"],
+                                     "swap_s": round(time.perf_counter() - swapped_at, 3),
+                                     "run_s": round(time.perf_counter() - began, 3)}) + "\n")
     finally:
         remove_inside(staging, reports_dir)

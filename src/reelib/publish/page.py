@@ -17,9 +17,10 @@ import json
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import nbformat
+if TYPE_CHECKING:  # the no-op build imports this module; nbformat costs 0.1 s to import
+    import nbformat
 
 from reelib.publish.provenance import build_stamp, reelib_version
 from reelib.present import layout

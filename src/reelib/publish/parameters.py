@@ -10,12 +10,21 @@ from typing import Any
 
 from reelib.publish.specs import ReportSpec, resolve_notebook
 from reelib.exceptions import ParameterError
-from reelib.reference.export_controls import resolve_as_of
 
 _TYPES = {"int": int, "float": (int, float), "str": str, "bool": bool, "list": list,
           "dict": dict}
+
+
+def _as_of(value: Any) -> Any:
+    """A date, YYYY-MM-DD, or blank for today (imported here: the export-controls table
+    needs pandas, which the no-op build never imports)."""
+    from reelib.reference.export_controls import resolve_as_of
+
+    return resolve_as_of(value)
+
+
 #: parameters whose values have a form of their own, checked before the report starts
-_VALUE_CHECKS = {"as_of": resolve_as_of}  # a date, YYYY-MM-DD, or blank for today
+_VALUE_CHECKS = {"as_of": _as_of}
 
 
 def notebook_parameters(notebook: str | Path) -> dict[str, dict[str, Any]]:

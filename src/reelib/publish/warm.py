@@ -28,10 +28,12 @@ from statsmodels.tsa.seasonal import STL  # noqa: F401
 import reelib.analysis.atlas  # noqa: F401
 import reelib.analysis.claims.evaluate  # noqa: F401
 import reelib.analysis.editions  # noqa: F401
+import reelib.analysis.magnets  # noqa: F401
 import reelib.analysis.prices  # noqa: F401
 import reelib.analysis.reserves  # noqa: F401
 import reelib.analysis.shares  # noqa: F401
 import reelib.analysis.supply_chain  # noqa: F401
+import reelib.analysis.supply_risk  # noqa: F401
 import reelib.analysis.trade_dependence  # noqa: F401
 import reelib.present.claims  # noqa: F401
 import reelib.present.facts  # noqa: F401

@@ -70,6 +70,16 @@ def _without_main():
         main.__dict__.update(saved)
 
 
+def warm_up() -> None:
+    """Start the warm parent now instead of with the first report (``reelib preview``
+    does, so that the first rebuild after a save costs the report's own time only)."""
+    from multiprocessing import forkserver
+
+    context()
+    with _without_main():
+        forkserver.ensure_running()
+
+
 @dataclass
 class Job:
     """One report to build, everything its process needs."""
