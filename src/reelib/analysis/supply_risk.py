@@ -8,8 +8,9 @@ Commission, *Methodology for establishing the EU list of critical raw materials*
 with shares as fractions of the stage's world total and WGI_c the World Bank governance
 score rescaled to 0-10, higher = riskier. The WGI mean (about -2.5 to +2.5, higher =
 better) is rescaled linearly, ``risk = 5 - 2 x WGI`` (so +2.5 -> 0 and -2.5 -> 10), then
-clipped to 0-10. HHI_WGI therefore runs from 0 to 10: 10 is one producer with the worst
-governance. The EU combines it with import reliance, recycling and substitution into its
+clipped to 0-10 (the method states a 0-10 rescale, higher = riskier; its own scaled scores
+were not available to check this linear map against). HHI_WGI therefore runs from 0 to 10:
+10 is one producer with the worst governance. The EU combines it with import reliance, recycling and substitution into its
 supply-risk score; those parts are not computed here.
 
 Where a share has no score, it is never scored as zero: a country without a WGI score

@@ -29,8 +29,8 @@ from reelib.publish.specs import ReportSpec, load_reports_file, select_specs
 
 #: the address pages poll to learn that the site changed
 VERSION_PATH = "/__reelib__/version"
-#: seconds between looks at the watched files
-POLL = 0.2
+#: seconds between looks at the watched files (a stat of a few files: cheap)
+POLL = 0.1
 RELOAD_SCRIPT = (
     "<script>/* reelib preview: reload when a rebuild finishes */(function(){var v=null;"
     "setInterval(function(){fetch('" + VERSION_PATH + "',{cache:'no-store'})"

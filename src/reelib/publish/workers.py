@@ -70,14 +70,19 @@ def _without_main():
         main.__dict__.update(saved)
 
 
-def warm_up() -> None:
-    """Start the warm parent now instead of with the first report (``reelib preview``
-    does, so that the first rebuild after a save costs the report's own time only)."""
-    from multiprocessing import forkserver
+def _nothing() -> None:
+    """The body of the process ``warm_up`` forks to wait for the warm parent."""
 
-    context()
+
+def warm_up() -> None:
+    """Start the warm parent now and wait until it has imported the stack (``reelib
+    preview`` does, so that the first rebuild after a save costs the report's own time).
+    The wait is a no-op process forked from it: a fork happens only once the parent's
+    imports are done."""
     with _without_main():
-        forkserver.ensure_running()
+        probe = context().Process(target=_nothing, daemon=True)
+        probe.start()
+    probe.join(timeout=120)
 
 
 @dataclass
