@@ -10,8 +10,8 @@ score rescaled to 0-10, higher = riskier. The WGI mean (about -2.5 to +2.5, high
 better) is rescaled linearly, ``risk = 5 - 2 x WGI`` (so +2.5 -> 0 and -2.5 -> 10), then
 clipped to 0-10 (the method states a 0-10 rescale, higher = riskier; its own scaled scores
 were not available to check this linear map against). HHI_WGI therefore runs from 0 to 10:
-10 is one producer with the worst governance. The EU combines it with import reliance, recycling and substitution into its
-supply-risk score; those parts are not computed here.
+10 is one producer with the worst governance. The EU combines it with import reliance,
+recycling and substitution into its supply-risk score; those parts are not computed here.
 
 Where a share has no score, it is never scored as zero: a country without a WGI score
 (Taiwan, some territories) and the unallocated rest ("Other countries", extract gaps) make
