@@ -100,7 +100,10 @@ def _copy_verified(src: Path, dest: Path, expected: str) -> None:
 
     def copy_and_check(tmp: Path) -> None:
         shutil.copyfile(src, tmp)
-        verify_file(tmp, expected)
+        try:
+            verify_file(tmp, expected)
+        except HashMismatchError as exc:  # name the file the user can fix, not our temp copy
+            raise HashMismatchError(src, expected, exc.actual) from None
 
     atomic_write(dest, copy_and_check, mode=0o444, suffix=".part")  # raw data is immutable
 

@@ -86,8 +86,9 @@ def test_a_pinned_folder_with_a_changed_file_is_refused(tmp_path, pinned_copy):
     victim = copy / sid / "mcs2022-raree_world.csv"
     victim.write_bytes(victim.read_bytes().replace(b"43000", b"44000", 1))
     raw = tmp_path / "raw"
-    with pytest.raises(HashMismatchError, match="mcs2022-raree_world.csv"):
+    with pytest.raises(HashMismatchError, match="mcs2022-raree_world.csv") as caught:
         fetch_sources([sid], mirror=copy, raw_dir=raw, allow_download=False)
+    assert caught.value.path == victim  # the mirror's file, which the user can fix
     assert not (raw / sid / "mcs2022-raree_world.csv").exists()
 
 
