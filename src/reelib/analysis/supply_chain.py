@@ -104,34 +104,31 @@ def rare_earth_stages(usgs_shares: pd.DataFrame, bgs_shares: pd.DataFrame,
         return float(hit["share_pct"].iloc[0]) if len(hit) else float("nan")
 
     iea = iea_conc.set_index(["stage", "year"])
-    rows = [
-        ("Mining", "all rare earths, t REO", share(usgs_shares), "tonnes",
-         f"USGS, {usgs_shares['edition'].iloc[0]}"),
-        ("Mining", "all rare earths, t REO", share(bgs_shares), "tonnes",
-         "BGS World Mineral Statistics (secondary)"),
-        ("Mining", "magnet rare earths (Nd, Pr, Dy, Tb)",
+    rows = [  # label (short, for charts), stage, measure, share, unit basis, source
+        ("Mining, all REE (USGS)", "Mining", "all rare earths, t REO", share(usgs_shares),
+         "tonnes", f"USGS, {usgs_shares['edition'].iloc[0]}"),
+        ("Mining, all REE (BGS)", "Mining", "all rare earths, t REO", share(bgs_shares),
+         "tonnes", "BGS World Mineral Statistics (secondary)"),
+        ("Mining, magnet REE (IEA)", "Mining", "magnet rare earths (Nd, Pr, Dy, Tb)",
          float(iea.loc[("mining", year), "china_share_pct"]), "tonnes",
          "IEA Global Critical Minerals Outlook 2025"),
-        ("Separation and refining", "magnet rare earths (Nd, Pr, Dy, Tb)",
+        ("Refining, magnet REE (IEA)", "Separation and refining",
+         "magnet rare earths (Nd, Pr, Dy, Tb)",
          float(iea.loc[("refining", year), "china_share_pct"]), "tonnes",
          "IEA Global Critical Minerals Outlook 2025"),
-        ("Magnet production", "permanent magnets (cited figure)",
+        ("Magnet output (cited)", "Magnet production", "permanent magnets (cited figure)",
          cited_stage_share(chain_shares, "magnets"), "output",
          "secondary compilation (cited, not measured)"),
-        ("Magnet exports", "HS 850511 metal permanent magnets, value",
-         share(magnet_exporters), "USD",
+        ("Magnet exports, value (BACI)", "Magnet exports",
+         "HS 850511 metal permanent magnets, value", share(magnet_exporters), "USD",
          "CEPII BACI extract (secondary; largest partners only)"),
-        ("EU magnet imports", "CN 85051110 sintered NdFeB, value, share from China",
+        ("EU NdFeB imports, value (Eurostat)", "EU magnet imports",
+         "CN 85051110 sintered NdFeB, value, share from China",
          share(eu_imports.assign(share_pct=eu_imports["value_share_pct"]),
-               column="origin_iso3"), "EUR",
-         "Eurostat Comext (secondary)"),
+               column="origin_iso3"), "EUR", "Eurostat Comext (secondary)"),
     ]
-    out = pd.DataFrame(rows, columns=["stage", "measure", "share_pct", "unit_basis",
+    out = pd.DataFrame(rows, columns=["label", "stage", "measure", "share_pct", "unit_basis",
                                       "source"])
-    out.insert(0, "label", ["Mining, all REE (USGS)", "Mining, all REE (BGS)",
-                            "Mining, magnet REE (IEA)", "Refining, magnet REE (IEA)",
-                            "Magnet output (cited)", "Magnet exports, value (BACI)",
-                            "EU NdFeB imports, value (Eurostat)"])
     out.insert(3, "year", year)
     out.loc[out["stage"] == "Magnet production", "year"] = int(chain_shares["year"].iloc[0])
     return out

@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from reelib.analysis import shares as share_calc
+from reelib.analysis.magnets import exporter_shares
 from reelib.reference.countries import display_name
 from reelib.reference.trade_materials import NO_CODE, load_trade_materials
 
@@ -81,19 +82,12 @@ def weighted_hhi(country_shares: pd.DataFrame, risk: pd.Series) -> dict[str, obj
 
 
 def export_shares(flows: pd.DataFrame, material: str, year: int) -> pd.DataFrame:
-    """Each exporter's share of the extract's world exports of ``material`` in ``year``:
-    country_iso3, country, entity, value_usd, share_pct, rank. The world is the sum of the
-    extract's flows (its largest partners only), so shares lean towards large flows."""
+    """Each exporter's share of the extract's world exports of ``material`` in ``year``
+    (``magnets.exporter_shares`` for one year) with ``entity`` 'country', ranked. The world
+    is the sum of the extract's flows (its largest partners only), so shares lean towards
+    large flows."""
     rows = flows[(flows["material"] == material) & (flows["year"] == year)]
-    by = rows.groupby("exporter_iso3", sort=False)["value_usd"].sum().sort_values(
-        ascending=False, kind="mergesort")
-    total = float(by.sum())
-    out = pd.DataFrame({"country_iso3": by.index.astype(str), "value_usd": by.to_numpy()})
-    out["country"] = [display_name(c) for c in out["country_iso3"]]
-    out["entity"] = "country"
-    out["share_pct"] = 100 * out["value_usd"] / total if total > 0 else np.nan
-    out["rank"] = np.arange(1, len(out) + 1)
-    return out
+    return exporter_shares(rows, material).assign(entity="country")
 
 
 def _mine_shares(production: pd.DataFrame, commodity: str, measure: str, year: int,
@@ -112,7 +106,8 @@ def stage_comparison(production: pd.DataFrame, flows: pd.DataFrame,
     keeps its mine-stage figures and says why the export stage is missing."""
     risk = governance_risk(governance)
     codes = load_trade_materials().set_index(["commodity", "measure"])
-    hs_of = (flows.drop_duplicates("material").set_index("material")["hs_code"]
+    year_flows = flows[flows["year"] == year]  # once, not once per commodity
+    hs_of = (year_flows.drop_duplicates("material").set_index("material")["hs_code"]
              .astype(str).to_dict())
     by_commodity = dict(tuple(production[production["edition"] == edition]
                               .groupby("commodity", sort=False)))
@@ -120,8 +115,8 @@ def stage_comparison(production: pd.DataFrame, flows: pd.DataFrame,
     for pair in pairs:
         commodity, measure = pair["commodity"], pair["measure"]
         row: dict[str, object] = {"commodity": commodity, "measure": measure, "year": year}
-        mine = _mine_shares(by_commodity.get(commodity, production.iloc[0:0]), commodity,
-                            measure, year, edition) if commodity in by_commodity else None
+        mine = (_mine_shares(by_commodity[commodity], commodity, measure, year, edition)
+                if commodity in by_commodity else None)
         if mine is None or mine.empty:
             row["mine_missing"] = f"no {year} production by country in {edition}"
         else:
@@ -136,7 +131,7 @@ def stage_comparison(production: pd.DataFrame, flows: pd.DataFrame,
             row.update(material=code["material"], relation=code["relation"],
                        traded_form=code["traded_form"], trade_note=code["note"],
                        hs_code=hs_of.get(code["material"], ""))
-            exports = export_shares(flows, code["material"], year)
+            exports = export_shares(year_flows, code["material"], year)
             if exports.empty:
                 row["export_missing"] = f"no {year} flows of {code['material']} in the extract"
             else:
@@ -150,13 +145,13 @@ def stage_comparison(production: pd.DataFrame, flows: pd.DataFrame,
         rows.append(row)
     out = pd.DataFrame(rows)
     for col in ("top_miner_iso3", "top_exporter_iso3", "mine_missing", "export_missing",
-                "relation", "trade_note", "traded_form", "material", "hs_code"):
-        if col not in out:
+                "relation", "trade_note", "traded_form", "material", "hs_code",
+                "export_hhi_wgi_low"):
+        if col not in out:  # a column no row filled (e.g. no commodity with a code)
             out[col] = pd.NA
     out["same_top"] = out["top_miner_iso3"].eq(out["top_exporter_iso3"]).where(
         out["top_exporter_iso3"].notna() & out["top_miner_iso3"].notna())
-    return out.sort_values(["export_hhi_wgi_low" if "export_hhi_wgi_low" in out else "commodity"],
-                           ascending=False, na_position="last",
+    return out.sort_values("export_hhi_wgi_low", ascending=False, na_position="last",
                            kind="mergesort").reset_index(drop=True)
 
 
@@ -166,37 +161,9 @@ def stage_summary(stages: pd.DataFrame) -> dict[str, int]:
     compared = stages[stages["same_top"].notna()]
     return {"pairs": len(stages), "with_code": int(stages["material"].notna().sum()),
             "compared": len(compared),
-            "top_exporter_not_top_miner": int((compared["same_top"] == False).sum()),  # noqa: E712
+            "top_exporter_not_top_miner": int((~compared["same_top"].astype(bool)).sum()),
             "china_top_exporter": int((compared["top_exporter_iso3"] == "CHN").sum()),
             "china_top_miner": int((compared["top_miner_iso3"] == "CHN").sum())}
-
-
-def display_stages(stages: pd.DataFrame) -> pd.DataFrame:
-    """The page's table: one row per commodity-measure with a trade code, miner beside
-    exporter, each stage's HHI_WGI as 'low-high' where an unscored share makes it an
-    interval. Notes and unscored countries are in ``stage_notes``."""
-    d = stages[stages["material"].notna()]
-
-    def rng(low, high) -> str:
-        if pd.isna(low):
-            return ""
-        return f"{low:.2f}" if round(low, 2) == round(high, 2) else f"{low:.2f}-{high:.2f}"
-
-    measure = d["measure"].where(d["measure"] != "Mine production", "")
-    return pd.DataFrame({
-        "commodity": d["commodity"] + measure.map(lambda m: f" ({m.lower()})" if m else ""),
-        "top miner": d["top_miner"] + " " + d["top_miner_share_pct"].map("{:.0f}%".format),
-        "top exporter": d["top_exporter"] + " " + d["top_exporter_share_pct"].map(
-            "{:.0f}%".format),
-        "China's export share": d["china_export_share_pct"].map(
-            lambda v: "not in the extract" if pd.isna(v) else "<0.5%" if v < 0.5
-            else f"{v:.0f}%"),
-        "mine HHI_WGI": [rng(a, b) for a, b in zip(d["mine_hhi_wgi_low"],
-                                                  d["mine_hhi_wgi_high"])],
-        "export HHI_WGI": [rng(a, b) for a, b in zip(d["export_hhi_wgi_low"],
-                                                    d["export_hhi_wgi_high"])],
-        "traded form": d["traded_form"] + " - " + d["relation"],
-    }).reset_index(drop=True)
 
 
 def stage_notes(stages: pd.DataFrame) -> pd.DataFrame:

@@ -86,14 +86,20 @@ def _scratch(root: Path) -> Path:
     return root
 
 
+def _env(root: Path, phases: Path | None = None) -> dict[str, str]:
+    """The environment of a measured command: the scratch project as its root, the report
+    processes' thread limits (the floor is one core's work too) and the phases log."""
+    env = {**THREAD_LIMITS, **os.environ, "REELIB_ROOT": str(root)}
+    if phases is not None:
+        env[PHASES_ENV] = str(phases)
+    return env
+
+
 def _run(args: list[str], root: Path, phases: Path | None = None
          ) -> tuple[float, float, str]:
     """Run a command on the scratch project; return (seconds, peak MB of the largest
     descendant so far, stdout). ``phases``: the file each report appends its timings to."""
-    # the floor is one core's work: its process gets the report processes' thread limits
-    env = {**THREAD_LIMITS, **os.environ, "REELIB_ROOT": str(root)}
-    if phases is not None:
-        env[PHASES_ENV] = str(phases)
+    env = _env(root, phases)
     t0 = time.perf_counter()
     done = subprocess.run(args, env=env, capture_output=True, text=True)
     seconds = time.perf_counter() - t0
@@ -174,7 +180,7 @@ def preview_loop(root: Path, report: str, edits: int = 3) -> dict:
 
     phases = root / "preview-phases.jsonl"
     phases.unlink(missing_ok=True)
-    env = {**THREAD_LIMITS, **os.environ, "REELIB_ROOT": str(root), PHASES_ENV: str(phases)}
+    env = _env(root, phases)
     proc = subprocess.Popen([sys.executable, "-m", "reelib.cli", "preview", report,
                              "--skip-data", "--port", "0"], env=env, text=True,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)

@@ -31,6 +31,8 @@ from reelib.publish.specs import ReportSpec, load_reports_file, select_specs
 VERSION_PATH = "/__reelib__/version"
 #: seconds between looks at the watched files (a stat of a few files: cheap)
 POLL = 0.1
+#: looks at the watched files between looks at reelib's own code (~150 files)
+CODE_EVERY = 20
 RELOAD_SCRIPT = (
     "<script>/* reelib preview: reload when a rebuild finishes */(function(){var v=null;"
     "setInterval(function(){fetch('" + VERSION_PATH + "',{cache:'no-store'})"
@@ -57,15 +59,18 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
 
     state: _State
 
+    def _send(self, body: bytes, content_type: str) -> None:
+        """A 200 response that the browser never caches (a page changes with each build)."""
+        self.send_response(200)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
         if self.path.split("?")[0] == VERSION_PATH:
-            body = str(self.state.version).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "text/plain")
-            self.send_header("Cache-Control", "no-store")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            self._send(str(self.state.version).encode(), "text/plain")
             return
         path = Path(self.translate_path(self.path))
         if path.is_dir():
@@ -74,13 +79,7 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
             text = path.read_text(encoding="utf-8")
             at = text.rfind("</body>")
             text = text[:at] + RELOAD_SCRIPT + text[at:] if at >= 0 else text + RELOAD_SCRIPT
-            body = text.encode("utf-8")
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Cache-Control", "no-store")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            self._send(text.encode("utf-8"), "text/html; charset=utf-8")
             return
         super().do_GET()
 
@@ -142,13 +141,14 @@ def preview(names: list[str] | None, *, port: int = 8000, jobs: int = 1, echo=pr
     watched = sorted({s.notebook.resolve() for s in specs}
                      | {(config.NOTEBOOKS_DIR / "reports.yaml").resolve()})
     seen, code = _stamp(watched), _code_stamp()
-    rebuilds, warned = 0, False
+    rebuilds, warned, polls = 0, False, 0
     try:
         while not (stop and stop.is_set()):
             time.sleep(poll)
+            polls += 1
             now = _stamp(watched)
             changed = {p for p in watched if now[p] != seen[p]}
-            if not warned and _code_stamp() != code:
+            if not warned and polls % CODE_EVERY == 0 and _code_stamp() != code:
                 echo("preview: reelib's code changed; the warm parent still runs the old "
                      "code: stop and start `reelib preview` to load it")
                 warned = True

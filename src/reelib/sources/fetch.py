@@ -86,13 +86,14 @@ def listed_files(source: Source, *, mirror: Path | None = None, raw_dir: Path | 
                                                   f"{source.id}/{source.checksums}"))
 
 
-def verify_file(path: Path, expected_sha256: str) -> None:
-    """Raise ``HashMismatchError`` unless ``path`` hashes to ``expected_sha256``."""
+def verify_file(path: Path, expected_sha256: str, *, named: Path | None = None) -> None:
+    """Raise ``HashMismatchError`` unless ``path`` hashes to ``expected_sha256``; the error
+    names ``named`` when ``path`` is a temporary copy of it (the file a user can fix)."""
     import pooch  # imported lazily: its tqdm.auto import warns inside notebook kernels
 
     actual = pooch.file_hash(str(path), alg="sha256")
     if actual != expected_sha256:
-        raise HashMismatchError(path, expected_sha256, actual)
+        raise HashMismatchError(named or path, expected_sha256, actual)
 
 
 def _copy_verified(src: Path, dest: Path, expected: str) -> None:
@@ -100,10 +101,7 @@ def _copy_verified(src: Path, dest: Path, expected: str) -> None:
 
     def copy_and_check(tmp: Path) -> None:
         shutil.copyfile(src, tmp)
-        try:
-            verify_file(tmp, expected)
-        except HashMismatchError as exc:  # name the file the user can fix, not our temp copy
-            raise HashMismatchError(src, expected, exc.actual) from None
+        verify_file(tmp, expected, named=src)
 
     atomic_write(dest, copy_and_check, mode=0o444, suffix=".part")  # raw data is immutable
 
