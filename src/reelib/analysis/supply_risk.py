@@ -81,6 +81,14 @@ def weighted_hhi(country_shares: pd.DataFrame, risk: pd.Series) -> dict[str, obj
     }
 
 
+def squared_shares(country_shares: pd.DataFrame) -> dict[str, float]:
+    """Each named country's squared share (fractions): the weights HHI_WGI puts on its
+    governance score (``governance_placebo`` re-weights them with shuffled scores)."""
+    named = country_shares[country_shares["entity"].astype(str).eq("country")]
+    s = named["share_pct"].to_numpy(dtype="float64", na_value=np.nan) / 100
+    return {str(c): float(v) ** 2 for c, v in zip(named["country_iso3"], s) if v > 0}
+
+
 def export_shares(flows: pd.DataFrame, material: str, year: int) -> pd.DataFrame:
     """Each exporter's share of the extract's world exports of ``material`` in ``year``
     (``magnets.exporter_shares`` for one year) with ``entity`` 'country', ranked. The world
@@ -123,6 +131,7 @@ def stage_comparison(production: pd.DataFrame, flows: pd.DataFrame,
             top = mine[mine["entity"] == "country"].iloc[0]
             row.update(top_miner=top["country"], top_miner_iso3=top["country_iso3"],
                        top_miner_share_pct=float(top["share_pct"]),
+                       mine_squared_shares=squared_shares(mine),
                        **{f"mine_{k}": v for k, v in weighted_hhi(mine, risk).items()})
         if (commodity, measure) not in codes.index:
             row["export_missing"] = NO_CODE
@@ -141,6 +150,7 @@ def stage_comparison(production: pd.DataFrame, flows: pd.DataFrame,
                            china_export_share_pct=(float(exports.loc[
                                exports["country_iso3"] == "CHN", "share_pct"].iloc[0])
                                if (exports["country_iso3"] == "CHN").any() else np.nan),
+                           export_squared_shares=squared_shares(exports),
                            **{f"export_{k}": v for k, v in weighted_hhi(exports, risk).items()})
         rows.append(row)
     out = pd.DataFrame(rows)
@@ -153,6 +163,44 @@ def stage_comparison(production: pd.DataFrame, flows: pd.DataFrame,
         out["top_exporter_iso3"].notna() & out["top_miner_iso3"].notna())
     return out.sort_values("export_hhi_wgi_low", ascending=False, na_position="last",
                            kind="mergesort").reset_index(drop=True)
+
+
+def governance_placebo(stages: pd.DataFrame, governance: pd.DataFrame, draws: int = 1000,
+                       seed: int = 0) -> tuple[pd.DataFrame, np.ndarray]:
+    """Does the governance weight, rather than concentration alone, make a stage's HHI_WGI
+    high? The placebo shuffles the governance scores across the economies that have one
+    (``draws`` times, a fixed ``seed``), keeping every stage's shares, and recomputes the
+    index's low end from ``stage_comparison``'s squared shares.
+
+    Returns (per commodity-measure: the share of placebo draws below the observed mine and
+    export index, ``*_placebo_pct``; a high one means the actual producers' governance
+    raises the index beyond what concentration gives with any scores), and, per draw, how
+    many commodity-measures have an export stage more concentrated than their mine stage
+    (to set beside the observed count)."""
+    risk = governance_risk(governance)
+    at = {c: i for i, c in enumerate(risk.index)}
+    rng = np.random.default_rng(seed)
+    shuffled = np.stack([rng.permutation(risk.to_numpy()) for _ in range(draws)], axis=1)
+
+    def weights(column: str) -> np.ndarray:  # rows x economies, squared shares (scored)
+        m = np.zeros((len(stages), len(at)))
+        for i, sq in enumerate(stages[column] if column in stages else [None] * len(stages)):
+            for c, v in (sq if isinstance(sq, dict) else {}).items():
+                if c in at:
+                    m[i, at[c]] = v
+        return m
+
+    has = {k: stages[f"{k}_hhi_wgi_low"].notna().to_numpy() for k in ("mine", "export")}
+    placebo = {k: weights(f"{k}_squared_shares") @ shuffled for k in ("mine", "export")}
+    out = stages.loc[:, ["commodity", "measure"]].copy()
+    for k in ("mine", "export"):
+        observed = stages[f"{k}_hhi_wgi_low"].to_numpy(dtype="float64")
+        pct = 100 * (placebo[k] < observed[:, None] - 1e-12).mean(axis=1)
+        out[f"{k}_placebo_pct"] = np.where(has[k], pct, np.nan)
+    both = has["mine"] & has["export"]
+    widen = (stages["mine_hhi_wgi_high"] - stages["mine_hhi_wgi_low"]).to_numpy(dtype="float64")
+    counts = (placebo["export"][both] > (placebo["mine"][both] + widen[both, None])).sum(axis=0)
+    return out.reset_index(drop=True), counts
 
 
 def stage_summary(stages: pd.DataFrame) -> dict[str, int]:

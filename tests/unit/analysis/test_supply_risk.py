@@ -63,3 +63,21 @@ def test_unit_values_use_the_reporters_world_row_and_skip_missing_weights():
     assert out["country_iso3"].tolist() == ["AAA", "CCC"]  # BBB: no weight, no unit value
     assert out["usd_per_kg"].tolist() == pytest.approx([25.0, 10.0])
     assert out["share_pct"].tolist() == pytest.approx([1000 / 16, 100 / 16])
+
+
+def test_the_placebo_separates_governance_from_concentration():
+    gov = pd.DataFrame({"country_iso3": ["AAA", "BBB", "CCC"], "wgi_mean": [2.5, -2.5, 0.0]})
+    risk = sr.governance_risk(gov)
+    rows = []
+    for iso in ("AAA", "BBB"):  # one producer each: the best and the worst governed
+        shares = _shares([(iso, "country", 100.0)])
+        hhi = sr.weighted_hhi(shares, risk)
+        rows.append({"commodity": iso, "measure": "m", "mine_hhi_wgi_low": hhi["hhi_wgi_low"],
+                     "mine_hhi_wgi_high": hhi["hhi_wgi_high"],
+                     "mine_squared_shares": sr.squared_shares(shares),
+                     "export_hhi_wgi_low": float("nan")})
+    placebo, counts = sr.governance_placebo(pd.DataFrame(rows), gov, draws=3000)
+    best, worst = placebo["mine_placebo_pct"].tolist()
+    assert best == 0.0  # no shuffle gives the best-governed producer a lower score
+    assert 60 < worst < 72  # the worst score is above the other two in about 2/3 of draws
+    assert placebo["export_placebo_pct"].isna().all() and len(counts) == 3000
