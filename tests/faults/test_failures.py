@@ -133,3 +133,31 @@ def test_a_report_that_ignores_the_timeout_is_killed_with_what_it_started(tmp_pa
             break
         time.sleep(0.1)
     assert is_gone(pid), "the notebook's subprocess outlived the killed report"
+
+
+def test_a_build_started_with_ctrl_c_ignored_still_stops_a_report_at_its_timeout(tmp_path):
+    """A script started in the background (``python build_all.py &``) inherits Ctrl-C
+    ignored, and so did the report processes of a build it ran through the library; the
+    report's own interrupt at its timeout then did nothing: the report sat out the whole
+    20 s grace and was killed, its notebook saved only as far as the last autosave. (The
+    command line was spared: ``reelib`` installs its own Ctrl-C handler first.)"""
+    import signal
+    import subprocess
+    import sys
+
+    write_notebook(tmp_path / "hangs.ipynb", "import time\ntime.sleep(120)")
+    entries = reports_file(tmp_path, [{"name": "hangs", "notebook": "hangs.ipynb",
+                                       "timeout": 1}])
+    script = ("import sys\nfrom pathlib import Path\nfrom reelib.publish import schedule\n"
+              f"r = schedule.build_reports(reports_dir=Path({str(tmp_path / 'reports')!r}), "
+              f"reports_file=Path({str(entries)!r}), jobs=1)\n"
+              "print(r.results[0].error)")
+    t0 = time.monotonic()
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=120,
+                          preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+    took = time.monotonic() - t0
+    assert done.returncode == 0, done.stderr
+    assert "ran past its 1 s limit in cell 3 ('import time')" in done.stdout, done.stdout
+    assert took < 15, f"the report waited out its grace ({took:.0f} s): {done.stdout}"
+    assert (tmp_path / "reports" / "_failed" / "hangs.ipynb").exists()

@@ -130,6 +130,11 @@ def _child(job: Job, conn: Connection) -> None:
     """Entry point of a report's process: build it, send (status, error) back."""
     os.setpgrp()
     _die_with_parent()
+    # The timeout interrupts the report with SIGINT (execute._alarm). A process started
+    # with SIGINT ignored (a script run in the background) passes that on to the warm
+    # parent and its forks, and the interrupt would do nothing; this process is its own
+    # group, so only the alarm and the build ever send it SIGINT.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     started = time.monotonic()
     try:
         from reelib.publish.execute import run_report
