@@ -2,6 +2,7 @@
 answer the questions the foundation issue lists."""
 
 import hashlib
+import shutil
 
 import pandas as pd
 import pytest
@@ -30,11 +31,18 @@ def built(frames):
     return clean.build_tables(frames)
 
 
+@pytest.fixture(scope="module")
+def written(built, tmp_path_factory):
+    """The tables written once for the module (each write costs about 4 s)."""
+    out = tmp_path_factory.mktemp("written") / "processed"
+    clean.write_tables(built, out)
+    return out
+
+
 class TestWriting:
-    def test_rerun_on_the_same_inputs_is_byte_identical(self, built, tmp_path):
-        clean.write_tables(built, tmp_path / "a")
-        clean.write_tables(built, tmp_path / "b")
-        assert _digests(tmp_path / "a") == _digests(tmp_path / "b")
+    def test_rerun_on_the_same_inputs_is_byte_identical(self, built, written, tmp_path):
+        clean.write_tables(built, tmp_path / "again")
+        assert _digests(tmp_path / "again") == _digests(written)
 
     def test_a_failed_write_leaves_the_previous_file(self, tmp_path):
         path = tmp_path / "t.parquet"
@@ -49,10 +57,9 @@ class TestWriting:
 
 class TestBadInputLeavesProcessedTablesUntouched:
     @pytest.fixture
-    def out_dir(self, built, tmp_path):
-        out = tmp_path / "processed"
-        clean.write_tables(built, out)
-        return out
+    def out_dir(self, written, tmp_path):
+        """A written data/processed of the test's own (a copy: a test may damage it)."""
+        return shutil.copytree(written, tmp_path / "processed")
 
     def test_wrong_encoding(self, out_dir, scratch_copy, monkeypatch):
         bad = scratch_copy("usgs-mcs-2026", "MCS2026_Commodities_Data.csv")
