@@ -10,6 +10,7 @@ import pytest
 from reelib import config
 from reelib.present import layout
 from reelib.processed.pipeline import clean_all
+from reelib.processed.reader_cache import CACHE_DIR, ReaderCache
 from reelib.processed.store import load_table
 from reelib.sources.fetch import source_path
 
@@ -52,7 +53,8 @@ def scratch_copy(tmp_path):
 
 @pytest.fixture(scope="session")
 def processed():
-    """Return a loader of processed tables, building data/processed first if absent."""
+    """Return a loader of processed tables, building data/processed first if absent (as
+    ``reelib data`` does: through the reader cache)."""
     if not (config.PROCESSED_DIR / "manifest.json").exists():
-        clean_all()
+        clean_all(cache=ReaderCache(config.PROCESSED_DIR / CACHE_DIR))
     return load_table

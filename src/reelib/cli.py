@@ -53,14 +53,17 @@ def _cmd_fetch(args: argparse.Namespace) -> None:
           f"({time.perf_counter() - t0:.1f} s)")
 
 
-def _cmd_clean(args: argparse.Namespace) -> None:
+def _cmd_clean(args: argparse.Namespace, *, reuse_reads: bool = False) -> None:
+    """Read every source (or, from ``reelib data``, only the changed ones), then write."""
     from reelib.processed.pipeline import clean_all
+    from reelib.processed.reader_cache import CACHE_DIR, ReaderCache
 
     t0 = time.perf_counter()
-    built = clean_all()
+    cache = ReaderCache(config.PROCESSED_DIR / CACHE_DIR, reuse=reuse_reads)
+    built = clean_all(cache=cache)
     rows = ", ".join(f"{k} {len(v):,}" for k, v in built.items())
     print(f"clean: wrote {len(built)} tables to {config.PROCESSED_DIR} "
-          f"({time.perf_counter() - t0:.1f} s): {rows}")
+          f"({time.perf_counter() - t0:.1f} s; {cache.summary()}): {rows}")
 
 
 def _cmd_data(args: argparse.Namespace) -> None:
@@ -73,7 +76,9 @@ def _cmd_data(args: argparse.Namespace) -> None:
         print(f"clean: {config.PROCESSED_DIR} is up to date (raw files, registry and "
               "cleaning code unchanged)")
         return
-    _cmd_clean(args)
+    # a forced clean reads every source afresh; otherwise unchanged sources come from the
+    # reader cache (processed/reader_cache.py)
+    _cmd_clean(args, reuse_reads=not getattr(args, "force_clean", False))
 
 
 def parse_assignments(items: list[str]) -> dict[str, object]:
@@ -294,19 +299,22 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("source_ids", nargs="*", help="registered source ids (default: all)")
     s.add_argument("--offline", action="store_true", help="use the mirror only, never download")
     s.set_defaults(func=_cmd_fetch)
-    s = sub.add_parser("clean", help="build and validate data/processed")
+    s = sub.add_parser("clean", help="read every source afresh, build and validate "
+                       "data/processed")
     s.set_defaults(func=_cmd_clean)
     s = sub.add_parser("data", help="fetch + clean (skipped when nothing changed)")
     s.add_argument("--offline", action="store_true", help="use the mirror only, never download")
     s.add_argument("--force-clean", action="store_true",
-                   help="clean even if data/processed is up to date")
+                   help="clean even if data/processed is up to date, reading every source "
+                   "afresh")
     s.set_defaults(func=_cmd_data)
     s = sub.add_parser("build", help="fetch + clean + reports")
     s.add_argument("reports", nargs="*", help="report names from notebooks/reports.yaml")
     s.add_argument("--force", action="store_true", help="rebuild reports even if unchanged")
     s.add_argument("--skip-data", action="store_true", help="do not fetch and clean first")
     s.add_argument("--force-clean", action="store_true",
-                   help="clean even if data/processed is up to date")
+                   help="clean even if data/processed is up to date, reading every source "
+                   "afresh")
     s.add_argument("--offline", action="store_true", help="use the mirror only, never download")
     s.add_argument("-j", "--jobs", type=job_count, default=2,
                    help=f"reports run in parallel (1 to {MAX_JOBS})")
@@ -335,7 +343,8 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--skip-data", action="store_true", help="do not fetch and clean first")
     s.add_argument("--offline", action="store_true", help="use the mirror only, never download")
     s.add_argument("--force-clean", action="store_true",
-                   help="clean even if data/processed is up to date")
+                   help="clean even if data/processed is up to date, reading every source "
+                   "afresh")
     s.set_defaults(func=_cmd_preview)
     s = sub.add_parser("list", help="list the reports: notebook, parameters, status")
     s.add_argument("--long", dest="verbose_params", action="store_true",

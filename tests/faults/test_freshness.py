@@ -98,4 +98,6 @@ def test_the_clean_runs_only_when_its_inputs_or_outputs_changed(project, monkeyp
     (project / "data" / "processed" / "cpi.parquet").unlink()
     again = run(["data"], root=project)
     assert again.returncode == 0 and "clean: wrote" in again.stdout, again.stderr
+    # no source changed: every reader's frames come from the reader cache
+    assert "read 0 of" in again.stdout, again.stdout
     assert (project / "data" / "processed" / "cpi.parquet").exists()

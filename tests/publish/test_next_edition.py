@@ -2,9 +2,11 @@
 (every year + 1, China's rare-earth output changed) is registered in a temporary copy of
 the project, built, and every latest-edition report moves to it.
 
-The copy holds the project's notebooks, reports file and registry; its ``data/raw`` is
+The copy holds the project's notebooks, reports file and registry and the checkout's
+``data/processed`` (what a user has when a source publishes again); its ``data/raw`` is
 fetched from the mirror like a fresh clone's, plus the synthetic file. Nothing else is
-edited: no notebook, no reports.yaml line, no row count, no reader.
+edited: no notebook, no reports.yaml line, no row count, no reader. The clean then reads
+only the new file: the other sources' frames come from the reader cache.
 """
 
 from __future__ import annotations
@@ -72,14 +74,16 @@ def register(registry_text: str, sha256: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def next_edition(tmp_path_factory):
+def next_edition(tmp_path_factory, processed):
     mirror = config.mirror_dir()
     if mirror is None:
         pytest.fail("no mirror beside the checkout: set REELIB_MIRROR")
     root = tmp_path_factory.mktemp("project")
     shutil.copytree(config.NOTEBOOKS_DIR, root / "notebooks")
+    shutil.copytree(config.PROCESSED_DIR, root / "data" / "processed",
+                    ignore=shutil.ignore_patterns(".build.lock"))
     raw = root / "data" / "raw"
-    raw.mkdir(parents=True)
+    raw.mkdir(parents=True, exist_ok=True)
     original = (config.RAW_DIR / "registry.yaml").read_text(encoding="utf-8")
     (raw / NEW_ID).mkdir()
     sha = make_next_edition(mirror / "usgs-mcs-2026" / "MCS2026_Commodities_Data.csv",
@@ -91,6 +95,7 @@ def next_edition(tmp_path_factory):
     run = subprocess.run([sys.executable, "-m", "reelib.cli", "build", *REPORTS],
                          cwd=root, env=env, capture_output=True, text=True, timeout=900)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    assert f"read 1 of {len(yaml.safe_load(original)['sources']) + 1} sources" in run.stdout
     return root, before
 
 

@@ -24,12 +24,20 @@ _SUFFIXES = (".py", ".yaml", ".csv")
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
 
 
+def _code_files() -> list[Path]:
+    return [p for package in CODE_PACKAGES
+            for p in source_files(PACKAGE_DIR / package, _SUFFIXES)]
+
+
 def inputs_fingerprint(registry_file: Path | None = None) -> str:
     """sha256 over the registry (which pins every raw file's sha256) and the cleaning code."""
-    code = [p for package in CODE_PACKAGES
-            for p in source_files(PACKAGE_DIR / package, _SUFFIXES)]
-    return fingerprint(code, PACKAGE_DIR,
+    return fingerprint(_code_files(), PACKAGE_DIR,
                        head=(registry_file or config.REGISTRY_FILE).read_bytes())
+
+
+def cleaning_code_fingerprint() -> str:
+    """sha256 over the cleaning code alone (the reader cache keys each source on it)."""
+    return fingerprint(_code_files(), PACKAGE_DIR)
 
 
 def stale_reason(out_dir: Path | None = None, registry_file: Path | None = None) -> str | None:

@@ -24,6 +24,7 @@ from reelib.files.atomic import write_csv_atomic, write_parquet_atomic, write_te
 from reelib.files.hashing import file_hashes
 from reelib.files.manifest import write_manifest
 from reelib.processed import datapackage, freshness, revisions, tables
+from reelib.processed.reader_cache import ReaderCache
 from reelib.processed.schemas import validate_table
 from reelib.readers import (baci, bgs_by_country, chain_shares, comtrade,
                             comtrade_materials, cpi, daily_prices, eu_magnets, iea,
@@ -112,11 +113,13 @@ READERS = {
 }
 
 
-def read_all_sources(registry: dict[str, Source] | None = None) -> dict[str, pd.DataFrame]:
+def read_all_sources(registry: dict[str, Source] | None = None,
+                     cache: ReaderCache | None = None) -> dict[str, pd.DataFrame]:
     """Run the reader of every registered source's ``format``; return frames by kind.
 
     A source with no format, or one no reader reads, stops the clean naming it: a
-    registered source is never silently left unread.
+    registered source is never silently left unread. With a ``cache``, a source whose
+    entry, files and cleaning code are unchanged is not read again (``reader_cache``).
     """
     registry = registry or load_registry()
     parts: dict[str, list[pd.DataFrame]] = {kind: [] for kind in KINDS}
@@ -126,7 +129,9 @@ def read_all_sources(registry: dict[str, Source] | None = None) -> dict[str, pd.
                 f"source {sid!r} has format {source.format or '(none)'!r}, which no reader "
                 f"reads; known formats: {sorted(READERS)}. Give the entry the format of the "
                 "file it registers (data/raw/registry.yaml)")
-        for kind, frame in READERS[source.format](source).items():
+        reader = READERS[source.format]
+        frames = cache.read(source, reader) if cache is not None else reader(source)
+        for kind, frame in frames.items():
             parts[kind].append(frame)
     empty = sorted(kind for kind, frames in parts.items() if not frames)
     if empty:
@@ -245,14 +250,17 @@ def write_tables(built: dict[str, pd.DataFrame], out_dir: Path | None = None) ->
     return written
 
 
-def clean_all(out_dir: Path | None = None) -> dict[str, pd.DataFrame]:
+def clean_all(out_dir: Path | None = None,
+              cache: ReaderCache | None = None) -> dict[str, pd.DataFrame]:
     """Read, build, validate and write all processed tables; return them.
 
-    Two cleans of one folder never interleave: the second waits for the first.
+    ``cache`` (a ``ReaderCache``) spares re-reading the sources that did not change; without
+    one every source is read. Two cleans of one folder never interleave: the second
+    waits for the first.
     """
     from reelib.files.lock import folder_lock
 
-    built = build_tables(read_all_sources())
+    built = build_tables(read_all_sources(cache=cache))
     check_row_counts(built)
     with folder_lock(out_dir or config.PROCESSED_DIR, wait=600):
         write_tables(built, out_dir)

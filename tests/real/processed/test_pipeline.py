@@ -11,6 +11,7 @@ from reelib.processed import pipeline as clean
 from reelib.exceptions import (EncodingError, MissingColumnError, ReelibError,
                                TruncatedFileError, UnknownCountryError, UnparseableValueError)
 from reelib.files.atomic import write_parquet_atomic
+from reelib.processed.reader_cache import ReaderCache
 from reelib.sources.registry import load_registry
 
 pytestmark = pytest.mark.slow  # reads every source once (about 10 s)
@@ -22,8 +23,17 @@ def _digests(folder):
 
 
 @pytest.fixture(scope="module")
-def frames():
-    return clean.read_all_sources()
+def reader_cache_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("reader-cache")
+
+
+@pytest.fixture(scope="module")
+def frames(reader_cache_dir):
+    """Every source read by its reader (the cache starts empty), kept in the cache."""
+    cache = ReaderCache(reader_cache_dir)
+    frames = clean.read_all_sources(cache=cache)
+    assert cache.cached_ids == []
+    return frames
 
 
 @pytest.fixture(scope="module")
@@ -43,6 +53,17 @@ class TestWriting:
     def test_rerun_on_the_same_inputs_is_byte_identical(self, built, written, tmp_path):
         clean.write_tables(built, tmp_path / "again")
         assert _digests(tmp_path / "again") == _digests(written)
+
+    def test_the_reader_cache_gives_back_exactly_what_the_readers_gave(self, frames,
+                                                                        reader_cache_dir):
+        """A clean from the cache writes the same tables as one that read every file: the
+        frames come back with the same values and dtypes, and no reader runs."""
+        cache = ReaderCache(reader_cache_dir)
+        again = clean.read_all_sources(cache=cache)
+        assert cache.read_ids == [] and len(cache.cached_ids) == len(load_registry())
+        assert list(again) == list(frames)
+        for kind in frames:
+            pd.testing.assert_frame_equal(again[kind], frames[kind], check_exact=True)
 
     def test_a_failed_write_leaves_the_previous_file(self, tmp_path):
         path = tmp_path / "t.parquet"
@@ -109,7 +130,8 @@ class TestBadInputLeavesProcessedTablesUntouched:
     def test_unknown_country(self, out_dir, frames, monkeypatch):
         obs = frames["observations"].copy()
         obs.loc[obs.index[0], "country"] = "Atlantis"
-        monkeypatch.setattr(clean, "read_all_sources", lambda: {**frames, "observations": obs})
+        monkeypatch.setattr(clean, "read_all_sources",
+                            lambda cache=None: {**frames, "observations": obs})
         before = _digests(out_dir)
         with pytest.raises(UnknownCountryError, match="Atlantis"):
             clean.clean_all(out_dir)
@@ -118,7 +140,8 @@ class TestBadInputLeavesProcessedTablesUntouched:
     def test_duplicate_key(self, out_dir, frames, monkeypatch):
         obs = pd.concat([frames["observations"], frames["observations"].iloc[[0]]],
                         ignore_index=True)
-        monkeypatch.setattr(clean, "read_all_sources", lambda: {**frames, "observations": obs})
+        monkeypatch.setattr(clean, "read_all_sources",
+                            lambda cache=None: {**frames, "observations": obs})
         before = _digests(out_dir)
         with pytest.raises(ReelibError, match="duplicated key"):
             clean.clean_all(out_dir)
