@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
-import pytest
+from reelib.publish.workers import THREAD_LIMITS
 
-from reelib import config
-from reelib.present import layout
-from reelib.processed.pipeline import clean_all
-from reelib.processed.reader_cache import CACHE_DIR, ReaderCache
-from reelib.processed.store import load_table
-from reelib.sources.fetch import source_path
+# One BLAS thread per process, set before numpy loads here and inherited by every kernel
+# nbval starts and every build a test runs. The tests run two at a time on two cores;
+# with OpenBLAS's thread per core, a statsmodels fit in one test spun against the other:
+# the price notebook's forecast cell took 17 s instead of 3 s beside a busy core.
+for _name, _value in THREAD_LIMITS.items():
+    os.environ.setdefault(_name, _value)
+
+import pytest  # noqa: E402
+
+from reelib import config  # noqa: E402
+from reelib.present import layout  # noqa: E402
+from reelib.processed.pipeline import clean_all  # noqa: E402
+from reelib.processed.reader_cache import CACHE_DIR, ReaderCache  # noqa: E402
+from reelib.processed.store import load_table  # noqa: E402
+from reelib.sources.fetch import source_path  # noqa: E402
 
 
 def pytest_configure(config):
