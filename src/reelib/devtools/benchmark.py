@@ -28,7 +28,9 @@ are never touched. In one go it measures:
 * **preview loop** -- ``reelib preview prices-nd``, its notebook saved three times: the
   seconds from a save to the rebuilt page, against prices-nd's time in the floor;
 * **clean** -- ``reelib clean`` from the raw files of every registered edition (the
-  manifest removed so it cannot skip), the better of two runs;
+  manifest removed so it cannot skip), the better of two runs; and ``reelib data`` with
+  one source changed (its reader-cache entry removed): one source read, every table
+  rebuilt;
 * **no-op build** -- ``reelib build`` (fetch check, clean check, every report current)
   after all of the above, as ``make reports`` runs it;
 * peak memory (resident set) of the largest process of each step.
@@ -53,6 +55,7 @@ from pathlib import Path
 
 from reelib import config
 from reelib.present import layout
+from reelib.processed.reader_cache import CACHE_DIR
 from reelib.publish.execute import PHASES_ENV
 from reelib.publish.workers import THREAD_LIMITS
 
@@ -350,6 +353,19 @@ def main(argv: list[str] | None = None) -> int:
         results["clean"] = {"wall_s": min(c[0] for c in cleans),
                             "runs_s": [c[0] for c in cleans],
                             "peak_mb": max(c[1] for c in cleans)}
+        # one source changed: its reader cache entry gone, the others current (what a next
+        # edition costs: `reelib data` reads one source and rebuilds every table)
+        cache = root / "data" / "processed" / CACHE_DIR
+        one = []
+        for _ in range(2):
+            (root / "data" / "processed" / "manifest.json").unlink(missing_ok=True)
+            for entry in cache.glob("usgs-mcs-2026.*"):
+                entry.unlink()
+            secs, peak, out = _run([*cli, "data"], root)
+            if "read 1 of" not in out:
+                raise SystemExit(f"benchmark: the clean read more than the changed source:\n{out}")
+            one.append(secs)
+        results["clean_one_source"] = {"wall_s": min(one), "runs_s": one}
     _print(results)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2) + "\n")
@@ -418,6 +434,10 @@ def _print(r: dict) -> None:
         line("clean, every registered edition", f"{r['clean']['wall_s']:.1f} s",
              f"target <= {TARGETS['clean']:.0f} s; runs: "
              + ", ".join(f"{x:.1f}" for x in r["clean"]["runs_s"]))
+    if "clean_one_source" in r:
+        line("clean, one source changed (reelib data, reader cache)",
+             f"{r['clean_one_source']['wall_s']:.1f} s",
+             "runs: " + ", ".join(f"{x:.1f}" for x in r["clean_one_source"]["runs_s"]))
     line("peak memory, one-process floor", f"{f['peak_mb']:.0f} MB")
     line("peak memory, largest build process", f"{forced['peak_mb']:.0f} MB")
 
