@@ -29,7 +29,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from reelib.exceptions import UnsafePathError
 from reelib.files.atomic import atomic_write
+from reelib.files.paths import ensure_inside
 from reelib.processed.freshness import cleaning_code_fingerprint
 from reelib.sources.registry import Source
 
@@ -100,15 +102,25 @@ class ReaderCache:
         self.code = cleaning_code_fingerprint()
         self.read_ids: list[str] = []
         self.cached_ids: list[str] = []
+        # confinement before writing: a cache folder that is a link out of its own folder
+        # (data/processed) is neither read nor written; the clean reads every source
+        try:
+            ensure_inside(cache_dir, cache_dir.parent, "reader cache folder")
+            self.usable = True
+        except UnsafePathError as exc:
+            log.warning("%s; the clean reads every source and writes no cache", exc)
+            self.usable = False
 
     def read(self, source: Source, reader: Callable[[Source], Frames]) -> Frames:
         path = entry_path(self.cache_dir, source, self.code)
-        frames = _load(path) if self.reuse else None
+        frames = _load(path) if self.reuse and self.usable else None
         if frames is not None:
             self.cached_ids.append(source.id)
             return frames
         frames = reader(source)
         self.read_ids.append(source.id)
+        if not self.usable:
+            return frames
         try:
             _store(path, frames)
         except OSError as exc:  # a cache that cannot be written costs time, not data

@@ -123,3 +123,19 @@ def test_a_failing_reader_leaves_no_entry(tmp_path):
     with pytest.raises(ValueError):
         rc.ReaderCache(tmp_path).read(_source(), broken)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_cache_folder_linked_out_of_its_folder_is_neither_read_nor_written(tmp_path, caplog):
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    processed = tmp_path / "processed"
+    processed.mkdir()
+    (processed / rc.CACHE_DIR).symlink_to(outside)
+    reader = Reader()
+    rc.ReaderCache(outside).read(_source(), reader)  # an entry there, current
+    with caplog.at_level(logging.WARNING, logger="reelib.processed.reader_cache"):
+        cache = rc.ReaderCache(processed / rc.CACHE_DIR)
+        cache.read(_source(sha="b" * 64), reader)
+        cache.read(_source(), reader)
+    assert reader.calls == 3 and "outside" in caplog.text
+    assert len(list(outside.iterdir())) == 1  # nothing written through the link
