@@ -119,7 +119,8 @@ def test_the_mirror_archive_is_reproducible_and_matches_its_pinned_hash(tmp_path
 
     if config.mirror_dir() is None:
         pytest.fail("no mirror beside the checkout")
+    # one build: matching the hash pinned by an earlier build, on another day and machine,
+    # is the reproducibility (a second build here only repeated it, for 2 s)
     digest = mirror_archive.build(tmp_path / "a.tar.gz")
-    assert digest == mirror_archive.build(tmp_path / "b.tar.gz")
     pinned = mirror_archive.CHECKSUM_FILE.read_text().split()[0]
     assert digest == pinned, "registry changed: run `make mirror-archive` and commit the hash"
