@@ -226,3 +226,66 @@ def test_an_edition_without_an_expected_count_must_be_recorded(processed):
     built["chain_shares"] = pd.concat([built["chain_shares"], extra])
     with pytest.raises(RowCountError, match="has no expected row count"):
         pipeline.check_row_counts(built)
+
+
+# Numeric parameters out of their range: each ended deep in a cell (ZeroDivisionError,
+# KeyError, "need at least one array to stack", "negative dimensions") or, worse, built a
+# report of empty charts. Each is now refused before fetch and clean, naming the range.
+@pytest.mark.parametrize("report, assignment, message", [
+    ("mine-and-export-concentration", "placebo_draws=0", "placebo_draws=0: must be from 1 to"),
+    ("mine-and-export-concentration", "placebo_draws=-5", "placebo_draws=-5: must be from 1"),
+    ("magnets-and-trade", "claim_count=0", "claim_count=0: must be from 1 to"),
+    ("magnets-and-trade", "claim_price_usd=-1", "claim_price_usd=-1: must be from 0.01"),
+    ("prices-nd", "horizon_months=0", "horizon_months=0: must be from 1 to 36"),
+    ("prices-nd", "horizon_months=-5", "horizon_months=-5: must be from 1 to 36"),
+    ("prices-nd", "start_year=3000", "start_year=3000: must be from 1900 to"),
+    ("production-shares-rare-earths", "end_year=1066", "end_year=1066: must be 0 (the newest"),
+])
+def test_a_numeric_parameter_out_of_range_stops_before_fetch_and_clean(project, report,
+                                                                       assignment, message):
+    result = run(["build", report, "-p", assignment], root=project, timeout=60)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert message in result.stderr and "fetch:" not in result.stdout, result.stderr
+    assert list((project / "reports").iterdir()) == []
+
+
+@pytest.mark.parametrize("parameters, message", [
+    ({"year": 1800}, r"year=1800: no such trade year in data/processed \(trade_flows\)\. "
+                     r"Valid values: 2002-2024"),
+    ({"usgs_year": 2031}, r"usgs_year=2031: no such production year"),
+    ({"base_year": 1900},
+     r"base_year=1900: no such CPI year in data/processed \(cpi: a year of 12"),
+])
+def test_a_year_the_data_do_not_hold_is_refused_naming_the_years_they_do(processed,
+                                                                         parameters, message):
+    from reelib.processed.domains import check_parameters
+
+    with pytest.raises(ParameterError, match=message):
+        check_parameters(parameters)
+
+
+def test_the_defaults_and_the_reports_file_pass_the_ranges(processed):
+    """Every report of the reports file, with its notebook's defaults, is in range."""
+    import ast
+
+    from reelib.processed.domains import check_parameters
+    from reelib.publish.parameters import notebook_parameters
+    from reelib.publish.specs import load_reports_file
+
+    for spec in load_reports_file():
+        defaults = {k: ast.literal_eval(v["default"])
+                    for k, v in notebook_parameters(spec.notebook).items()}
+        check_parameters({**defaults, **spec.parameters})
+
+
+def test_every_numeric_notebook_parameter_has_a_range_or_a_domain():
+    """A new int or float parameter needs its line in parameter_ranges.csv (or a data
+    domain in domains.PARAMETER_KINDS): otherwise a value out of range reaches a cell."""
+    from reelib.processed.domains import PARAMETER_KINDS, parameter_ranges
+    from reelib.publish.parameters import notebook_parameters
+
+    missing = [f"{nb.name}: {name}" for nb in sorted(config.NOTEBOOKS_DIR.glob("*.ipynb"))
+               for name, p in notebook_parameters(nb).items()
+               if p["type"] in ("int", "float") and name not in parameter_ranges()
+               and name not in PARAMETER_KINDS]
+    assert missing == []

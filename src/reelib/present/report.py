@@ -189,8 +189,9 @@ class Report:
 
     def __init__(self, name: str, report_dir: str | Path = "", **parameters: Any):
         """``parameters``: the notebook's parameters that name data (element, commodity,
-        vintage, ...); they are checked against the processed tables first thing, so a
-        run by papermill or in JupyterLab fails as clearly as ``reelib build`` would."""
+        vintage, a year, ...) or have a range (``processed/parameter_ranges.csv``); they
+        are checked against the processed tables and the ranges first thing, so a run by
+        papermill or in JupyterLab fails as clearly as ``reelib build`` would."""
         _check_injected_parameters()
         check_parameters(parameters)
         # The build names the report (its folder) in the environment of its process; a

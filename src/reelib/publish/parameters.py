@@ -10,6 +10,7 @@ from typing import Any
 
 from reelib.publish.specs import ReportSpec, resolve_notebook
 from reelib.exceptions import ParameterError
+from reelib.processed.domains import check_ranges
 
 _TYPES = {"int": int, "float": (int, float), "str": str, "bool": bool, "list": list,
           "dict": dict}
@@ -79,6 +80,10 @@ def check_declared(report: str, notebook: str, declared: dict, parameters: dict)
     if "report_dir" not in declared:
         raise ParameterError(f"{notebook} lacks the 'report_dir: str = \"\"' "
                              "parameter every report notebook needs")
+    try:  # numeric ranges need no data: checked before fetch and clean
+        check_ranges(parameters)
+    except ParameterError as exc:
+        raise ParameterError(f"report {report!r}: {exc}") from exc
     return dict(parameters)
 
 
