@@ -274,6 +274,18 @@ def job_count(text: str) -> int:
     return value
 
 
+def port_number(text: str) -> int:
+    """``--port``: a whole number from 0 (any free port) to 65535."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if not 0 <= value <= 65_535:
+        raise argparse.ArgumentTypeError(
+            f"--port must be a whole number from 0 to 65535 (0: any free port), got {text!r}")
+    return value
+
+
 def wait_seconds(text: str) -> float:
     """``--wait``: a finite number of seconds from 0 to a day."""
     import math
@@ -337,7 +349,8 @@ def parser() -> argparse.ArgumentParser:
     s = sub.add_parser("preview", help="build, serve reports/ locally and rebuild a report "
                        "when its notebook is saved (pages reload themselves)")
     s.add_argument("reports", nargs="*", help="report names to watch (default: all)")
-    s.add_argument("--port", type=int, default=8000, help="local port (0: any free one)")
+    s.add_argument("--port", type=port_number, default=8000,
+                   help="local port (0: any free one)")
     s.add_argument("-j", "--jobs", type=job_count, default=1,
                    help=f"reports run in parallel (1 to {MAX_JOBS})")
     s.add_argument("--skip-data", action="store_true", help="do not fetch and clean first")

@@ -87,3 +87,30 @@ def test_reports_made_from_a_changed_notebook_and_all_when_the_reports_file_chan
     assert prices and all(name.startswith("prices-") for name in prices)
     assert affected(specs, {(config.NOTEBOOKS_DIR / "reports.yaml").resolve()}) == \
         [s.name for s in specs]
+
+
+def test_a_port_out_of_range_or_in_use_is_refused_before_the_build(project):
+    """--port 99999 ended as 'internal error (OverflowError)' and a port in use as an
+    operating-system error about 'a file', both after the whole initial build."""
+    import socket
+
+    env = dict(os.environ, REELIB_ROOT=str(project))
+
+    def preview(port: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "reelib.cli", "preview", REPORT,
+                               "--skip-data", "--port", port], env=env, text=True,
+                              capture_output=True, timeout=60)
+
+    for bad in ("99999", "-1", "http"):
+        done = preview(bad)
+        assert done.returncode == 2, done.stderr
+        assert "--port must be a whole number from 0 to 65535" in done.stderr
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = preview(str(port))
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert f"--port {port}: the port is in use" in done.stderr and "--port 0" in done.stderr
+    assert "building" not in done.stdout  # refused before the build, not after it
+    assert not (project / "reports" / REPORT).exists()

@@ -17,6 +17,7 @@ own work. The parent holds the reelib code it imported: after a change under
 
 from __future__ import annotations
 
+import errno
 import functools
 import http.server
 import threading
@@ -24,7 +25,7 @@ import time
 from pathlib import Path
 
 from reelib import config
-from reelib.exceptions import ReelibError
+from reelib.exceptions import ParameterError, ReelibError
 from reelib.publish.specs import ReportSpec, load_reports_file, select_specs
 
 #: the address pages poll to learn that the site changed
@@ -87,12 +88,24 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+#: what to do when the port cannot be had, by errno
+_PORT_FIX = {errno.EADDRINUSE: "the port is in use (another preview or server?)",
+             errno.EACCES: "this user may not use the port (below 1024 needs privileges)"}
+
+
 def serve(reports_dir: Path, state: _State, port: int) -> http.server.ThreadingHTTPServer:
     """Start serving ``reports_dir`` on localhost:``port`` (0: any free port) in a
-    daemon thread; return the server (its ``server_address`` has the port)."""
+    daemon thread; return the server (its ``server_address`` has the port).
+
+    A port that cannot be had raises ``ParameterError`` naming it and the way out."""
     handler = type("Handler", (_Handler,), {"state": state})
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", port), functools.partial(handler, directory=str(reports_dir)))
+    try:
+        server = http.server.ThreadingHTTPServer(
+            ("127.0.0.1", port), functools.partial(handler, directory=str(reports_dir)))
+    except OSError as exc:
+        why = _PORT_FIX.get(exc.errno or 0, f"it cannot be opened ({exc.strerror or exc})")
+        raise ParameterError(f"--port {port}: {why}; pass --port 0 for any free port, or "
+                             "another port") from exc
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
 
@@ -130,10 +143,15 @@ def preview(names: list[str] | None, *, port: int = 8000, jobs: int = 1, echo=pr
 
     reports_dir = config.REPORTS_DIR
     specs = select_specs(load_reports_file(), names or None)
-    workers.warm_up()  # even when every report is current: the first save must not wait
-    build_reports([s.name for s in specs], jobs=jobs, echo=echo)
     state = _State()
-    server = serve(reports_dir, state, port)
+    server = serve(reports_dir, state, port)  # first: a port in use stops it before a build
+    try:
+        workers.warm_up()  # even when every report is current: the first save must not wait
+        build_reports([s.name for s in specs], jobs=jobs, echo=echo)
+    except BaseException:
+        server.shutdown()
+        server.server_close()
+        raise
     host, bound = server.server_address[:2]
     first = f"{specs[0].name}/{specs[0].name}.html" if len(specs) == 1 else "index.html"
     echo(f"preview: serving http://{host}:{bound}/{first}; watching "
