@@ -240,10 +240,13 @@ def test_an_edition_without_an_expected_count_must_be_recorded(processed):
     ("prices-nd", "horizon_months=-5", "horizon_months=-5: must be from 1 to 36"),
     ("prices-nd", "start_year=3000", "start_year=3000: must be from 1900 to"),
     ("production-shares-rare-earths", "end_year=1066", "end_year=1066: must be 0 (the newest"),
+    ("production-shares-rare-earths", "start_year=2020 -p end_year=2019",
+     "start_year=2020 is after end_year=2019"),
 ])
 def test_a_numeric_parameter_out_of_range_stops_before_fetch_and_clean(project, report,
                                                                        assignment, message):
-    result = run(["build", report, "-p", assignment], root=project, timeout=60)
+    options = [arg for a in assignment.split(" -p ") for arg in ("-p", a)]
+    result = run(["build", report, *options], root=project, timeout=60)
     assert result.returncode == 2, result.stdout + result.stderr
     assert message in result.stderr and "fetch:" not in result.stdout, result.stderr
     assert list((project / "reports").iterdir()) == []

@@ -135,6 +135,8 @@ def years_text(years: list[int]) -> str:
 
 
 RANGES_FILE = Path(__file__).resolve().parent / "parameter_ranges.csv"
+#: parameters that span years: the first may not come after the last (0: the newest)
+ORDERED = (("start_year", "end_year"), ("coverage_start", "coverage_end"))
 
 
 @dataclass(frozen=True)
@@ -197,7 +199,12 @@ def check_ranges(parameters: dict) -> None:
             zero = f"0 ({r.zero_means}) or " if r.zero_means else ""
             raise ParameterError(
                 f"parameter {name}={value!r}: must be {zero}from {_shown(r.minimum)} to "
-                f"{_shown(high)} ({r.what}; src/reelib/processed/{RANGES_FILE.name})")
+                f"{_shown(high)}, {r.what} (src/reelib/processed/{RANGES_FILE.name})")
+    for first, last in ORDERED:
+        a, b = parameters.get(first), parameters.get(last)
+        if isinstance(a, int) and isinstance(b, int) and b != 0 and a > b:
+            raise ParameterError(f"parameter {first}={a} is after {last}={b}: give a "
+                                 f"{first} up to {b}, or {last}=0 for the newest year")
 
 
 def check_parameters(parameters: dict, processed_dir: Path | None = None) -> None:
