@@ -230,16 +230,10 @@ def test_an_edition_without_an_expected_count_must_be_recorded(processed):
 
 # Numeric parameters out of their range: each ended deep in a cell (ZeroDivisionError,
 # KeyError, "need at least one array to stack", "negative dimensions") or, worse, built a
-# report of empty charts. Each is now refused before fetch and clean, naming the range.
+# report of empty charts. Each is now refused before fetch and clean, naming the range:
+# two cases through the command, as a user meets them, the rest against the check itself.
 @pytest.mark.parametrize("report, assignment, message", [
     ("mine-and-export-concentration", "placebo_draws=0", "placebo_draws=0: must be from 1 to"),
-    ("mine-and-export-concentration", "placebo_draws=-5", "placebo_draws=-5: must be from 1"),
-    ("magnets-and-trade", "claim_count=0", "claim_count=0: must be from 1 to"),
-    ("magnets-and-trade", "claim_price_usd=-1", "claim_price_usd=-1: must be from 0.01"),
-    ("prices-nd", "horizon_months=0", "horizon_months=0: must be from 1 to 36"),
-    ("prices-nd", "horizon_months=-5", "horizon_months=-5: must be from 1 to 36"),
-    ("prices-nd", "start_year=3000", "start_year=3000: must be from 1900 to"),
-    ("production-shares-rare-earths", "end_year=1066", "end_year=1066: must be 0 (the newest"),
     ("production-shares-rare-earths", "start_year=2020 -p end_year=2019",
      "start_year=2020 is after end_year=2019"),
 ])
@@ -250,6 +244,31 @@ def test_a_numeric_parameter_out_of_range_stops_before_fetch_and_clean(project, 
     assert result.returncode == 2, result.stdout + result.stderr
     assert message in result.stderr and "fetch:" not in result.stdout, result.stderr
     assert list((project / "reports").iterdir()) == []
+
+
+@pytest.mark.parametrize("parameters, message", [
+    ({"placebo_draws": -5}, "placebo_draws=-5: must be from 1 to 100000"),
+    ({"claim_count": 0}, "claim_count=0: must be from 1 to"),
+    ({"claim_price_usd": -1.0}, "claim_price_usd=-1.0: must be from 0.01"),
+    ({"claim_price_usd": float("nan")}, "claim_price_usd=nan: must be from 0.01"),
+    ({"horizon_months": 0}, "horizon_months=0: must be from 1 to 36"),
+    ({"horizon_months": -5}, "horizon_months=-5: must be from 1 to 36"),
+    ({"start_year": 3000}, "start_year=3000: must be from 1900 to"),
+    ({"end_year": 1066}, r"end_year=1066: must be 0 \(the newest year in the data\) or"),
+    ({"coverage_start": 2024, "coverage_end": 2020}, "coverage_start=2024 is after"),
+])
+def test_the_range_check_names_the_parameter_and_its_range(parameters, message):
+    from reelib.processed.domains import check_ranges
+
+    with pytest.raises(ParameterError, match=message):
+        check_ranges(parameters)
+
+
+def test_zero_where_it_means_the_newest_and_other_types_pass_the_range_check():
+    from reelib.processed.domains import check_ranges
+
+    check_ranges({"end_year": 0, "start_year": 2018, "coverage_end": 0, "placebo_draws": 1,
+                  "element": "Nd", "hs_codes": ["2846"]})
 
 
 @pytest.mark.parametrize("parameters, message", [
