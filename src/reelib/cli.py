@@ -262,28 +262,23 @@ def positive_seconds(text: str) -> float:
 MAX_JOBS = 64
 
 
-def job_count(text: str) -> int:
-    """``--jobs``: a whole number from 1 to ``MAX_JOBS``."""
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if not 1 <= value <= MAX_JOBS:
-        raise argparse.ArgumentTypeError(
-            f"--jobs must be a whole number from 1 to {MAX_JOBS}, got {text!r}")
-    return value
+def whole_number(option: str, low: int, high: int, note: str = ""):
+    """The argparse type of an option taking a whole number from ``low`` to ``high``."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = low - 1
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(
+                f"{option} must be a whole number from {low} to {high}{note}, got {text!r}")
+        return value
+    return parse
 
 
-def port_number(text: str) -> int:
-    """``--port``: a whole number from 0 (any free port) to 65535."""
-    try:
-        value = int(text)
-    except ValueError:
-        value = -1
-    if not 0 <= value <= 65_535:
-        raise argparse.ArgumentTypeError(
-            f"--port must be a whole number from 0 to 65535 (0: any free port), got {text!r}")
-    return value
+#: ``--jobs`` and ``--port``
+job_count = whole_number("--jobs", 1, MAX_JOBS)
+port_number = whole_number("--port", 0, 65_535, " (0: any free port)")
 
 
 def wait_seconds(text: str) -> float:

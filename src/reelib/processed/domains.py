@@ -86,8 +86,8 @@ def valid_values(kind: str, parameters: dict | None = None,
         if commodity in _distinct(res["commodity"]):
             res = res[res["commodity"] == commodity]
         return sorted(_distinct(res["edition"]))
-    prod = _read("production", ("commodity", "measure", "edition", "country_iso3", "entity"),
-                 processed_dir)
+    prod = _read("production", ("commodity", "measure", "edition", "country_iso3", "entity",
+                                "year"), processed_dir)
     if kind == "commodity":
         return sorted(_distinct(prod["commodity"]))
     if commodity in _distinct(prod["commodity"]):
@@ -97,10 +97,7 @@ def valid_values(kind: str, parameters: dict | None = None,
     if kind == "vintage":
         return ["latest", *sorted(_distinct(prod["edition"]))]
     if kind == "production year":
-        return sorted(int(y) for y in _distinct(
-            _read("production", ("commodity", "year"), processed_dir).pipe(
-                lambda p: p[p["commodity"] == commodity] if commodity in _distinct(
-                    p["commodity"]) else p)["year"]))
+        return sorted(int(y) for y in _distinct(prod["year"]))
     if kind == "country":
         return sorted(_distinct(prod.loc[prod["entity"] == "country", "country_iso3"]))
     raise ParameterError(f"unknown parameter kind {kind!r}")

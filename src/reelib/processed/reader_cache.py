@@ -20,10 +20,9 @@ import dataclasses
 import hashlib
 import json
 import logging
-import pickle
 import sys
-import zlib
 from collections.abc import Callable
+from functools import lru_cache
 from importlib.metadata import version
 from pathlib import Path
 
@@ -47,12 +46,18 @@ _LIBRARIES = ("pandas", "numpy", "pyarrow", "openpyxl", "country_converter", "pa
 Frames = dict[str, pd.DataFrame]
 
 
+@lru_cache(maxsize=1)
+def _versions() -> tuple[str, ...]:
+    """Python's and the libraries' versions (looked up once: 6 metadata reads a source
+    cost 0.1 s a clean)."""
+    return (sys.version, *(f"{lib} {version(lib)}" for lib in _LIBRARIES))
+
+
 def source_key(source: Source, code: str) -> str:
     """sha256 over the registry entry (with its files' sha256), the cleaning code's
     fingerprint ``code``, Python's and the libraries' versions; 16 hex digits."""
     entry = json.dumps(dataclasses.asdict(source), sort_keys=True, default=str)
-    versions = [sys.version] + [f"{lib} {version(lib)}" for lib in _LIBRARIES]
-    h = hashlib.sha256("\n".join([entry, code, *versions]).encode())
+    h = hashlib.sha256("\n".join([entry, code, *_versions()]).encode())
     return h.hexdigest()[:16]
 
 
@@ -66,8 +71,7 @@ def _load(path: Path) -> Frames | None:
         return None
     try:
         frames = pd.read_pickle(path, compression=_COMPRESSION)
-    except (OSError, EOFError, ValueError, pickle.UnpicklingError, zlib.error,
-            AttributeError, ImportError, IndexError, TypeError) as exc:
+    except Exception as exc:  # whatever is wrong with it: a cache is never trusted
         log.warning("reader cache: %s is unreadable (%s: %s); reading the source again",
                     path, type(exc).__name__, exc)
         return None
@@ -79,13 +83,13 @@ def _load(path: Path) -> Frames | None:
     return frames
 
 
-def _store(path: Path, frames: Frames) -> None:
-    """Write the entry (temporary file, rename), then remove the source's older entries."""
+def _store(path: Path, source_id: str, frames: Frames) -> None:
+    """Write the entry (temporary file, rename), then remove the source's older entries
+    (``<source id>.<key>``: a longer id that starts alike has a dot in the rest)."""
     atomic_write(path, lambda tmp: pd.to_pickle(frames, tmp, compression=_COMPRESSION),
                  suffix=".tmp")
-    source_id = path.name[: -len(_SUFFIX)].rsplit(".", 1)[0]
     for old in path.parent.glob(f"{source_id}.*{_SUFFIX}"):
-        if old != path and old.name[: -len(_SUFFIX)].rsplit(".", 1)[0] == source_id:
+        if old != path and "." not in old.name[len(source_id) + 1: -len(_SUFFIX)]:
             old.unlink(missing_ok=True)
 
 
@@ -122,7 +126,7 @@ class ReaderCache:
         if not self.usable:
             return frames
         try:
-            _store(path, frames)
+            _store(path, source.id, frames)
         except OSError as exc:  # a cache that cannot be written costs time, not data
             log.warning("reader cache: could not write %s (%s); the clean goes on without it",
                         path, exc)

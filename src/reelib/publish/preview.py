@@ -148,49 +148,52 @@ def preview(names: list[str] | None, *, port: int = 8000, jobs: int = 1, echo=pr
     try:
         workers.warm_up()  # even when every report is current: the first save must not wait
         build_reports([s.name for s in specs], jobs=jobs, echo=echo)
-    except BaseException:
+        host, bound = server.server_address[:2]
+        first = f"{specs[0].name}/{specs[0].name}.html" if len(specs) == 1 else "index.html"
+        echo(f"preview: serving http://{host}:{bound}/{first}; watching "
+             f"{len({s.notebook for s in specs})} notebook(s); Ctrl-C stops")
+        return _watch(specs, names, jobs, echo, poll, stop, state)
+    finally:
         server.shutdown()
         server.server_close()
-        raise
-    host, bound = server.server_address[:2]
-    first = f"{specs[0].name}/{specs[0].name}.html" if len(specs) == 1 else "index.html"
-    echo(f"preview: serving http://{host}:{bound}/{first}; watching "
-         f"{len({s.notebook for s in specs})} notebook(s); Ctrl-C stops")
+
+
+def _watch(specs: list[ReportSpec], names: list[str] | None, jobs: int, echo, poll: float,
+           stop: threading.Event | None, state: _State) -> int:
+    """Rebuild the reports of each saved notebook until interrupted; return how many."""
+    from reelib.publish.schedule import build_reports
+
     watched = sorted({s.notebook.resolve() for s in specs}
                      | {(config.NOTEBOOKS_DIR / "reports.yaml").resolve()})
     seen, code = _stamp(watched), _code_stamp()
     rebuilds, warned, polls = 0, False, 0
-    try:
-        while not (stop and stop.is_set()):
-            time.sleep(poll)
-            polls += 1
-            now = _stamp(watched)
-            changed = {p for p in watched if now[p] != seen[p]}
-            if not warned and polls % CODE_EVERY == 0 and _code_stamp() != code:
-                echo("preview: reelib's code changed; the warm parent still runs the old "
-                     "code: stop and start `reelib preview` to load it")
-                warned = True
-            if not changed:
-                continue
-            time.sleep(poll)  # an editor saving in two writes: take the second
-            later = _stamp(watched)
-            changed |= {p for p in watched if later[p] != now[p]}
-            seen = later
-            began = time.perf_counter()
-            try:
-                if (config.NOTEBOOKS_DIR / "reports.yaml").resolve() in changed:
-                    specs = select_specs(load_reports_file(), names or None)
-                todo = affected(specs, changed)
-                result = build_reports(todo, jobs=jobs, echo=echo, wait_for_lock=600)
-            except ReelibError as exc:  # a broken reports file, a lock held too long, ...
-                echo(f"preview: {type(exc).__name__}: {exc}")
-                continue
-            rebuilds += 1
-            version = state.bump()
-            echo(f"preview: rebuilt {', '.join(todo)} in {time.perf_counter() - began:.1f} s "
-                 f"({'ok' if result.ok else 'failed: the previous page is kept'}; "
-                 f"version {version})")
-    finally:
-        server.shutdown()
-        server.server_close()
+    while not (stop and stop.is_set()):
+        time.sleep(poll)
+        polls += 1
+        now = _stamp(watched)
+        changed = {p for p in watched if now[p] != seen[p]}
+        if not warned and polls % CODE_EVERY == 0 and _code_stamp() != code:
+            echo("preview: reelib's code changed; the warm parent still runs the old "
+                 "code: stop and start `reelib preview` to load it")
+            warned = True
+        if not changed:
+            continue
+        time.sleep(poll)  # an editor saving in two writes: take the second
+        later = _stamp(watched)
+        changed |= {p for p in watched if later[p] != now[p]}
+        seen = later
+        began = time.perf_counter()
+        try:
+            if (config.NOTEBOOKS_DIR / "reports.yaml").resolve() in changed:
+                specs = select_specs(load_reports_file(), names or None)
+            todo = affected(specs, changed)
+            result = build_reports(todo, jobs=jobs, echo=echo, wait_for_lock=600)
+        except ReelibError as exc:  # a broken reports file, a lock held too long, ...
+            echo(f"preview: {type(exc).__name__}: {exc}")
+            continue
+        rebuilds += 1
+        version = state.bump()
+        echo(f"preview: rebuilt {', '.join(todo)} in {time.perf_counter() - began:.1f} s "
+             f"({'ok' if result.ok else 'failed: the previous page is kept'}; "
+             f"version {version})")
     return rebuilds
